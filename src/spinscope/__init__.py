@@ -1,0 +1,29 @@
+"""Spinscope: shows how a news article tries to persuade."""
+
+__version__ = "0.1.0"
+
+from .errors import InputError, ModelError, SpinscopeError  # noqa: E402
+from .types import Article, Paragraph, Sentence, Span  # noqa: E402
+
+
+def analyze(source, settings=None):
+    """Analyse one article given as text, a path (.txt/.html), a URL, or an `Article`; returns the `Article`.
+
+    `result.to_dict()` is the canonical JSON-ready form.
+    """
+    from .pipeline import analyze as _analyze
+
+    return _analyze(source, settings)
+
+
+def compare(sources, settings=None):
+    """Compare several outlets' coverage; see `spinscope.compare_stories`."""
+    from .compare import compare as _compare
+
+    return _compare(sources, settings)
+
+
+__all__ = [
+    "Article", "Paragraph", "Sentence", "Span", "SpinscopeError", "InputError", "ModelError",
+    "analyze", "compare", "__version__",
+]

@@ -1,0 +1,106 @@
+"""The detector contract, after scikit-learn's: `__init__` only stores parameters, `fit()` returns self,
+learned state ends in `_`, and `save()/load()` keep the parameters as JSON next to the weights."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from ..types import Article
+
+PARAMS_FILE = "params.json"
+
+
+class Detector:
+    """Base class. Subclasses set `name`, implement `fit`, `annotate`, `_save_weights` and `_load_weights`."""
+
+    name = "detector"
+
+    def get_params(self) -> dict[str, Any]:
+        signature = inspect.signature(type(self).__init__)
+        return {p: getattr(self, p) for p in signature.parameters if p != "self"}
+
+    def set_params(self, **params) -> "Detector":
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def fit(self, articles: list[Article], **kwargs) -> "Detector":  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def annotate(self, article: Article) -> Article:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def is_fitted(self) -> bool:
+        return any(k.endswith("_") and not k.startswith("_") for k in vars(self))
+
+    @property
+    def version(self) -> str:
+        return getattr(self, "version_", "unfitted")
+
+    def save(self, directory: str | Path, metadata: dict[str, Any] | None = None) -> Path:
+        if not self.is_fitted:
+            raise ModelError(f"{self.name} detector is not fitted; nothing to save")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        record = {
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "name": self.name,
+            "version": self.version,
+            "params": self.get_params(),
+            "metadata": metadata or getattr(self, "metadata_", {}),
+        }
+        self._save_weights(directory)
+        (directory / PARAMS_FILE).write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "Detector":
+        directory = Path(directory)
+        record = _read_params(directory)
+        detector = cls(**record["params"])
+        detector.version_ = record.get("version", "unknown")
+        detector.metadata_ = record.get("metadata", {})
+        try:
+            detector._load_weights(directory)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot load {cls.name} model from {directory}: {exc}") from exc
+        return detector
+
+    def _save_weights(self, directory: Path) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _load_weights(self, directory: Path) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _read_params(directory: Path) -> dict[str, Any]:
+    path = directory / PARAMS_FILE
+    try:
+        record = json.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise ModelError(f"no model at {directory} ({PARAMS_FILE} missing)") from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable model file {path}: {exc}") from exc
+    if not isinstance(record, dict) or "class" not in record or "params" not in record:
+        raise ModelError(f"{path} is not a Spinscope model description")
+    return record
+
+
+def load_detector(directory: str | Path) -> Detector:
+    """Load whichever detector class the model folder names in its params.json."""
+    directory = Path(directory)
+    record = _read_params(directory)
+    module_name, _, class_name = record["class"].rpartition(".")
+    if not module_name.startswith("spinscope."):
+        raise ModelError(f"{directory}: refusing to load non-Spinscope class {record['class']!r}")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise ModelError(f"{directory}: unknown detector class {record['class']!r}") from exc
+    return cls.load(directory)

@@ -1,0 +1,13 @@
+"""Errors a user can act on. Their message is one line, printed as-is by the CLI and returned by the API."""
+
+
+class SpinscopeError(Exception):
+    """Base class: a problem with the input or setup that is not a bug."""
+
+
+class InputError(SpinscopeError):
+    """The input cannot be read or analysed (empty, binary, too large, malformed, unreachable)."""
+
+
+class ModelError(SpinscopeError):
+    """A model file is missing, corrupt or incompatible."""

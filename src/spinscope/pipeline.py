@@ -1,0 +1,85 @@
+"""Runs the components over an `Article`: segment, detect language, each detector, then the article score."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from .detectors.base import Detector, load_detector
+from .language import SUPPORTED, detect_language
+from .segment import segment
+from .settings import Settings
+from .types import Article
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=8)
+def _load_components(model_dir: Path, names: tuple[str, ...]) -> tuple[tuple[str, Detector | None, str], ...]:
+    loaded = []
+    for name in names:
+        directory = Path(model_dir) / name
+        if not (directory / "params.json").exists():
+            loaded.append((name, None, f"no {name} model in {model_dir}; {name} results are missing"))
+            continue
+        loaded.append((name, load_detector(directory), ""))
+    return tuple(loaded)
+
+
+class Pipeline:
+    """Callable that analyses an `Article` in place and returns it."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+
+    @property
+    def components(self) -> tuple[tuple[str, Detector | None, str], ...]:
+        return _load_components(Path(self.settings.model_dir), tuple(self.settings.components))
+
+    def __call__(self, article: Article) -> Article:
+        from .aggregate import score_article
+
+        segment(article)
+        article.language = self.settings.language or article.language or detect_language(article.text)
+        supported = article.language in SUPPORTED
+        if not supported:
+            article.warnings.append(
+                f"language {article.language or 'unknown'!r} is not supported; only language-independent "
+                "results are given")
+        for name, detector, problem in self.components:
+            if detector is None:
+                article.warnings.append(problem)
+                continue
+            if not supported or not _handles(detector, article.language):
+                if supported:
+                    article.warnings.append(f"the {name} model does not cover language {article.language!r}")
+                continue
+            detector.annotate(article)
+            article.models[name] = detector.version
+        if self.settings.min_confidence > 0:
+            article.spans = [s for s in article.spans if s.confidence >= self.settings.min_confidence]
+        score_article(article)
+        return article
+
+    def warm_up(self) -> "Pipeline":
+        self.components  # noqa: B018 - loads the models once
+        return self
+
+
+def _handles(detector: Detector, language: str) -> bool:
+    languages = getattr(detector, "languages_", None) or detector.get_params().get("languages")
+    return not languages or language in languages
+
+
+def get_pipeline(settings: Settings | None = None) -> Pipeline:
+    return Pipeline(settings)
+
+
+def analyze(source, settings: Settings | None = None) -> Article:
+    """Analyse text, a path, a URL or an `Article` and return the annotated `Article`."""
+    from .ingest import load_one
+
+    settings = settings or Settings()
+    article = source if isinstance(source, Article) else load_one(source, settings)
+    return Pipeline(settings)(article)

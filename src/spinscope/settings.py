@@ -1,0 +1,55 @@
+"""The one settings object shared by the library, CLI, web app and batch jobs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PACKAGED_MODELS = Path(__file__).parent / "models"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where trained components live: <model_dir>/<component>/params.json (+ weights)
+    model_dir: Path = PACKAGED_MODELS
+    # components to run, in order; missing model folders are skipped with a warning
+    components: tuple[str, ...] = ("techniques", "genre", "frames")
+    # ISO 639-1 code to force instead of detecting the language
+    language: str | None = None
+    # input limits: bigger inputs are refused with a clear error before any work
+    max_input_bytes: int = 5_000_000
+    max_input_chars: int = 2_000_000
+    # URL fetching
+    fetch_timeout: float = 15.0
+    allow_private_urls: bool = False  # refuse loopback/private/link-local addresses unless the operator allows
+    allowed_url_hosts: tuple[str, ...] = ()  # if non-empty, only these hosts may be fetched
+    user_agent: str = "spinscope/0.1 (+https://example.invalid/spinscope)"
+    # spans below this calibrated confidence are not reported
+    min_confidence: float = 0.0
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Read SPINSCOPE_<FIELD> environment variables, then apply explicit overrides."""
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"SPINSCOPE_{f.name.upper()}")
+            if raw is None:
+                continue
+            default = getattr(cls, f.name, None)
+            if isinstance(default, bool):
+                values[f.name] = raw.lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            elif isinstance(default, tuple):
+                values[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+            elif f.name == "model_dir":
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        return cls(**values).with_changes(**overrides)
