@@ -1,0 +1,303 @@
+"""Command line: a thin layer that parses arguments and calls the library.
+
+Exit status: 0 all inputs analysed; 1 some inputs failed (the rest were analysed and written); 2 nothing could be
+done (bad usage, bad input, missing model); 70 internal error (set SPINSCOPE_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import SpinscopeError
+from .settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Spinscope shows how a news article tries to persuade: techniques, genre, frames, outlet comparison.",
+)
+train_app = typer.Typer(no_args_is_help=True, help="Train a component on labelled SemEval data.")
+evaluate_app = typer.Typer(no_args_is_help=True, help="Cross-validate a component's configuration with official metrics.")
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+
+EXIT_PARTIAL = 1
+EXIT_FAILED = 2
+EXIT_INTERNAL = 70
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class Component(str, Enum):
+    techniques = "techniques"
+    genre = "genre"
+    frames = "frames"
+
+
+def _say_error(message: str) -> None:
+    typer.echo(f"spinscope: error: {message}", err=True)
+
+
+def _settings(model_dir: Optional[Path], lang: Optional[str], min_confidence: Optional[float] = None) -> Settings:
+    return Settings.from_env(model_dir=model_dir, language=lang, min_confidence=min_confidence)
+
+
+def _write(output: Optional[Path], content: str) -> None:
+    if output is None:
+        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # write next to the target then rename, so an interrupted run never leaves a half-written report
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(output)
+
+
+def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], int]:
+    """Analyse every article the inputs expand to; failures are reported on stderr and counted."""
+    from .ingest import Failure, iter_articles
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(settings)
+    results, failures = [], 0
+    for item in iter_articles(inputs, settings):
+        if isinstance(item, Failure):
+            failures += 1
+            _say_error(f"skipped {item.source}: {item.reason}" if item.source not in item.reason else item.reason)
+            continue
+        results.append(pipeline(item).to_dict())
+    return results, failures
+
+
+@app.command()
+def analyze(
+    inputs: List[str] = typer.Argument(..., help="Files (.txt/.html), directories, .jsonl files, URLs, or - for stdin."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Force the language (ISO 639-1) instead of detecting it."),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder of trained components."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Hide spans below this confidence."),
+) -> None:
+    """Analyse one or more articles."""
+    from .render import render
+
+    settings = _settings(model_dir, lang, min_confidence)
+    results, failures = _analyse_inputs(inputs, settings)
+    if not results:
+        raise SpinscopeError("no article could be analysed" + (f" ({failures} failed)" if failures else ""))
+    if format is Format.text and output is None:
+        from rich.console import Console
+
+        from .render.text import print_text
+
+        print_text(results, Console())
+    else:
+        _write(output, render(results, format.value))
+        if output is not None:
+            typer.echo(f"wrote {len(results)} analysis(es) to {output}", err=True)
+    if failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(Path("out/demo.html"), "--output", "-o", help="Where to write the HTML report."),
+) -> None:
+    """Analyse the built-in example article and write an HTML report."""
+    from .pipeline import analyze as analyse_one
+    from .render import render
+    from .render.text import print_text
+
+    example = EXAMPLES / "council_budget.txt"
+    result = analyse_one(example, Settings.from_env()).to_dict()
+    from rich.console import Console
+
+    print_text([result], Console())
+    _write(output, render([result], "html"))
+    typer.echo(f"HTML report: {output.resolve()}")
+
+
+@app.command()
+def compare(
+    inputs: List[str] = typer.Argument(..., help="Articles of one or more stories (files, directories, .jsonl, URLs)."),
+    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Story similarity threshold (0-1)."),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+) -> None:
+    """Compare several outlets' coverage of the same story side by side."""
+    from . import compare as compare_module
+    from .render import compare as compare_render
+
+    settings = _settings(model_dir, lang)
+    kwargs = {"threshold": threshold} if threshold is not None else {}
+    result = compare_module.compare(inputs, settings, **kwargs)
+    renderers = {
+        CompareFormat.text: compare_render.compare_to_text,
+        CompareFormat.json: compare_render.compare_to_json,
+        CompareFormat.html: compare_render.compare_to_html,
+    }
+    _write(output, renderers[format](result))
+    if result.get("failures"):
+        for failure in result["failures"]:
+            _say_error(f"skipped {failure.get('source')}: {failure.get('reason')}")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@train_app.command("techniques")
+def train_techniques(
+    data: List[Path] = typer.Option(..., "--data", help="SemEval-2023 language folder(s) or the semeval2023 root."),
+    out: Path = typer.Option(..., "--out", help="Model folder to write."),
+    lang: List[str] = typer.Option(["en"], "--lang", help="Languages to train on (en it ru fr ge po)."),
+    ptc: Optional[Path] = typer.Option(None, "--ptc", help="Also use the SemEval-2020 PTC corpus (mapped labels)."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the technique detector."""
+    _train(Component.techniques, data, out, lang, ptc, seed)
+
+
+@train_app.command("genre")
+def train_genre(
+    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
+    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the genre classifier (reporting / opinion / satire)."""
+    _train(Component.genre, data, out, lang, None, seed)
+
+
+@train_app.command("frames")
+def train_frames(
+    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
+    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the frame classifier."""
+    _train(Component.frames, data, out, lang, None, seed)
+
+
+def _train(component: Component, data, out, lang, ptc, seed) -> None:
+    from . import train as training
+
+    articles = training.load_corpus(data, lang, ptc)
+    typer.echo(f"training {component.value} on {len(articles)} articles ({', '.join(lang)})", err=True)
+    detector = training.train_component(component.value, articles, seed=seed)
+    training.save_component(detector, out, command=" ".join(["spinscope"] + sys.argv[1:]))
+    typer.echo(f"saved {component.value} model to {out}")
+
+
+@evaluate_app.command("techniques")
+def evaluate_techniques(
+    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
+    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
+    ptc: Optional[Path] = typer.Option(None, "--ptc"), seed: int = typer.Option(0, "--seed"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON here."),
+) -> None:
+    """Cross-validate the technique detector (article-grouped folds, official subtask-3 metrics, span F1)."""
+    _evaluate(Component.techniques, data, model, lang, folds, ptc, seed, json_out)
+
+
+@evaluate_app.command("genre")
+def evaluate_genre(
+    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
+    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
+    seed: int = typer.Option(0, "--seed"), json_out: Optional[Path] = typer.Option(None, "--json"),
+) -> None:
+    """Cross-validate the genre classifier (official subtask-1 macro-F1)."""
+    _evaluate(Component.genre, data, model, lang, folds, None, seed, json_out)
+
+
+@evaluate_app.command("frames")
+def evaluate_frames(
+    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
+    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
+    seed: int = typer.Option(0, "--seed"), json_out: Optional[Path] = typer.Option(None, "--json"),
+) -> None:
+    """Cross-validate the frame classifier (official subtask-2 micro-F1)."""
+    _evaluate(Component.frames, data, model, lang, folds, None, seed, json_out)
+
+
+def _evaluate(component: Component, data, model, lang, folds, ptc, seed, json_out) -> None:
+    import json
+
+    from . import train as training
+
+    articles = training.load_corpus(data, lang, ptc)
+    report = training.evaluate_component(component.value, articles, model_dir=model, folds=folds, seed=seed)
+    typer.echo(training.format_report(component.value, report))
+    if json_out is not None:
+        _write(json_out, json.dumps(report, indent=2, sort_keys=True))
+
+
+@app.command("predict-semeval")
+def predict_semeval(
+    subtask: int = typer.Option(..., "--subtask", min=1, max=3, help="1 genre, 2 frames, 3 techniques."),
+    articles: Path = typer.Option(..., "--articles", help="Folder of SemEval article*.txt files."),
+    out: Path = typer.Option(..., "--out", help="Submission file to write."),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+) -> None:
+    """Write predictions in the official SemEval-2023 Task 3 submission format."""
+    from . import train as training
+
+    count = training.predict_semeval(subtask, articles, out, _settings(model_dir, lang))
+    typer.echo(f"wrote subtask {subtask} predictions for {count} articles to {out}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite path or database URL (default spinscope.db)."),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+) -> None:
+    """Run the web app and HTTP API."""
+    try:
+        from .web.app import serve as run_server
+    except ImportError as exc:
+        raise SpinscopeError(f"the web app needs the 'web' extra: pip install 'spinscope[web]' ({exc.name} missing)")
+    run_server(_settings(model_dir, None), host=host, port=port, db=db)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except SpinscopeError as exc:
+        _say_error(str(exc))
+        sys.exit(EXIT_FAILED)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _say_error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_FAILED)
+        if os.environ.get("SPINSCOPE_DEBUG"):
+            raise
+        _say_error(f"internal error: {type(exc).__name__}: {exc} (set SPINSCOPE_DEBUG=1 for details)")
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Training, cross-validated evaluation and SemEval-format prediction for the components.
+
+The CLI's `train`, `evaluate` and `predict-semeval` commands are thin wrappers over these functions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import time
+from pathlib import Path
+
+from .data import ISO_CODE, LANGUAGES, load_ptc2020, load_semeval2023
+from .detectors.base import Detector, load_detector
+from .errors import InputError
+from .settings import Settings
+from .types import Article
+
+COMPONENT_MODULES = {
+    "techniques": "spinscope.detectors.techniques",
+    "genre": "spinscope.detectors.genre",
+    "frames": "spinscope.detectors.frames",
+}
+
+
+def load_corpus(data: list[Path], languages: list[str], ptc: Path | None = None) -> list[Article]:
+    """Articles from SemEval-2023 folders: each path is the semeval2023 root or one language folder."""
+    articles: list[Article] = []
+    for path in data:
+        path = Path(path)
+        if not path.is_dir():
+            raise InputError(f"{path}: no such data folder")
+        if (path / "train-labels-subtask-1.txt").exists() or (path / "train-articles-subtask-3").is_dir():
+            articles.extend(load_semeval2023(path))
+            continue
+        for lang in languages:
+            if lang not in LANGUAGES:
+                raise InputError(f"unknown language folder {lang!r}: use one of {', '.join(LANGUAGES)}")
+            if not (path / lang).is_dir():
+                raise InputError(f"{path / lang}: no such language folder")
+            articles.extend(load_semeval2023(path / lang))
+    if ptc is not None:
+        if not Path(ptc).is_dir():
+            raise InputError(f"{ptc}: no such PTC-2020 folder")
+        articles.extend(load_ptc2020(ptc))
+    if not articles:
+        raise InputError("no labelled articles found in " + ", ".join(str(p) for p in data))
+    return articles
+
+
+def _module(component: str):
+    if component not in COMPONENT_MODULES:
+        raise InputError(f"unknown component {component!r}")
+    return importlib.import_module(COMPONENT_MODULES[component])
+
+
+def train_component(component: str, articles: list[Article], seed: int = 0, **params) -> Detector:
+    started = time.perf_counter()
+    detector = _module(component).train(articles, random_state=seed, **params)
+    detector.metadata_ = {
+        **getattr(detector, "metadata_", {}),
+        "trained_on": _corpus_summary(articles),
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "python": platform.python_version(),
+    }
+    return detector
+
+
+def save_component(detector: Detector, out: Path, command: str = "") -> Path:
+    metadata = dict(getattr(detector, "metadata_", {}))
+    if command:
+        metadata["command"] = command
+    return detector.save(out, metadata=metadata)
+
+
+def _corpus_summary(articles: list[Article]) -> dict:
+    languages: dict[str, int] = {}
+    for article in articles:
+        languages[article.language] = languages.get(article.language, 0) + 1
+    return {"articles": len(articles), "languages": languages}
+
+
+def _detector_factory(component: str, model_dir: Path | None, seed: int):
+    """A fresh unfitted detector with the configuration of `model_dir` (or the component's defaults)."""
+    module = _module(component)
+    if model_dir is None:
+        return lambda: module.make_detector(random_state=seed)
+    configured = load_detector(model_dir)
+    params = configured.get_params()
+    cls = type(configured)
+    if "random_state" in params:
+        params["random_state"] = seed
+    return lambda: cls(**params)
+
+
+def evaluate_component(component: str, articles: list[Article], model_dir: Path | None = None, folds: int = 5,
+                       seed: int = 0) -> dict:
+    """Article-grouped k-fold cross-validation with the official metric of the component's subtask."""
+    from .evaluation import crossval, metrics
+
+    labelled = [a for a in articles if _has_gold(component, a)]
+    if len(labelled) < folds:
+        raise InputError(f"only {len(labelled)} articles carry {component} labels; need at least {folds}")
+    started = time.perf_counter()
+    predicted = crossval.cross_validate(_detector_factory(component, model_dir, seed), labelled, n_folds=folds,
+                                        seed=seed)
+    scored = [a for a in predicted if _has_gold(component, a) and a.id and not a.gold.get("corpus")]
+    report = metrics.evaluate_articles(component, scored)
+    report["folds"] = folds
+    report["articles"] = len(scored)
+    report["languages"] = sorted({a.language for a in scored})
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def _has_gold(component: str, article: Article) -> bool:
+    key = {"techniques": "spans", "genre": "genre", "frames": "frames"}[component]
+    return key in article.gold
+
+
+def format_report(component: str, report: dict) -> str:
+    from .evaluation import metrics
+
+    return metrics.format_report_table(report, title=f"{component}: {report.get('folds')}-fold cross-validation, "
+                                                      f"{report.get('articles')} articles")
+
+
+def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Settings) -> int:
+    """Analyse every article*.txt in `articles_dir` and write the official subtask format to `out`."""
+    from .evaluation import semeval_format
+    from .ingest import Failure, iter_articles
+    from .pipeline import Pipeline
+
+    if not Path(articles_dir).is_dir():
+        raise InputError(f"{articles_dir}: no such folder")
+    language = settings.language or ISO_CODE.get(Path(articles_dir).resolve().parent.name)
+    pipeline = Pipeline(settings.with_changes(language=language))
+    predicted = []
+    for item in iter_articles([str(articles_dir)], settings):
+        if isinstance(item, Failure):
+            raise InputError(f"{item.source}: {item.reason}")
+        predicted.append(pipeline(item))
+    writer = {1: semeval_format.write_subtask1, 2: semeval_format.write_subtask2, 3: semeval_format.write_subtask3}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer[subtask](predicted, out)
+    return len(predicted)

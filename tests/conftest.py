@@ -1,0 +1,37 @@
+"""Shared fixtures. Tests that need ../shared (corpora, seed articles) skip with a clear message without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.data import default_data_root
+
+SHARED = default_data_root().parent
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"../shared not found ({path} is missing): corpus tests need the shared data next to the repo")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return _require(SHARED)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return _require(SHARED / "seeds")
+
+
+@pytest.fixture(scope="session")
+def semeval_dir() -> Path:
+    return _require(SHARED / "data" / "semeval2023")
+
+
+@pytest.fixture(scope="session")
+def ptc_dir() -> Path:
+    return _require(SHARED / "data" / "ptc2020")

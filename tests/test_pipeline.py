@@ -1,0 +1,53 @@
+import json
+
+import pytest
+
+from spinscope import analyze
+from spinscope.errors import ModelError
+from spinscope.pipeline import Pipeline
+from spinscope.settings import Settings
+from spinscope.types import Article
+
+TEXT = ("Harbour repairs start in April\n\nThe port authority said on Monday that work on the bridge will begin "
+        "in April and last nine months.\n\nOne lane will stay open in each direction, the statement said.\n")
+
+
+def test_missing_models_give_warnings_not_errors(tmp_path):
+    article = Pipeline(Settings(model_dir=tmp_path))(Article(text=TEXT))
+    assert article.language == "en"
+    assert [p.line for p in article.paragraphs] == [1, 3, 5]
+    assert any("techniques" in w for w in article.warnings)
+    assert article.spans == []
+    assert article.to_dict()["summary"]["propaganda_score"] == 0
+
+
+def test_unsupported_language_runs_no_language_models():
+    text = ("Ez egy magyar nyelvű cikk a kikötő felújításáról.\n\nA munkálatok áprilisban kezdődnek "
+            "és kilenc hónapig tartanak, közölte a hatóság hétfőn.")
+    article = Pipeline()(Article(text=text))
+    assert article.language == "hu"
+    assert article.spans == [] and article.genre is None and article.frames == []
+    assert any("not supported" in w for w in article.warnings)
+
+
+def test_forced_language_is_used(tmp_path):
+    article = Pipeline(Settings(model_dir=tmp_path, language="fr"))(Article(text=TEXT))
+    assert article.language == "fr"
+
+
+def test_corrupt_model_folder_is_a_model_error(tmp_path):
+    (tmp_path / "techniques").mkdir()
+    (tmp_path / "techniques" / "params.json").write_text("{broken")
+    with pytest.raises(ModelError):
+        Pipeline(Settings(model_dir=tmp_path, components=("techniques",)))(Article(text=TEXT))
+    (tmp_path / "techniques" / "params.json").write_text(json.dumps({"class": "os.system", "params": {}}))
+    with pytest.raises(ModelError, match="non-Spinscope"):
+        Pipeline(Settings(model_dir=tmp_path, components=("techniques",)))(Article(text=TEXT))
+
+
+def test_analyze_accepts_raw_text_and_returns_article():
+    article = analyze(TEXT)
+    assert isinstance(article, Article)
+    assert article.text == TEXT
+    for span in article.spans:
+        assert TEXT[span.start:span.end] == span.text
