@@ -82,7 +82,7 @@ def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], 
     for item in iter_articles(inputs, settings):
         if isinstance(item, Failure):
             failures += 1
-            _say_error(f"skipped {item.source}: {item.reason}" if item.source not in item.reason else item.reason)
+            _say_error(item.reason)  # the reason names the input
             continue
         results.append(pipeline(item).to_dict())
     return results, failures
@@ -103,7 +103,9 @@ def analyze(
     settings = _settings(model_dir, lang, min_confidence)
     results, failures = _analyse_inputs(inputs, settings)
     if not results:
-        raise SpinscopeError("no article could be analysed" + (f" ({failures} failed)" if failures else ""))
+        if failures:  # each failure has been reported on its own line already
+            raise typer.Exit(EXIT_FAILED)
+        raise SpinscopeError("no article found in " + ", ".join(inputs))
     if format is Format.text and output is None:
         from rich.console import Console
 
@@ -277,22 +279,16 @@ def serve(
 
 
 def main() -> None:
+    # click handles usage errors (exit 2) and exit codes itself; we turn our own errors into one line each
     try:
-        app(standalone_mode=False)
+        app()
     except SpinscopeError as exc:
         _say_error(str(exc))
         sys.exit(EXIT_FAILED)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         _say_error("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(EXIT_FAILED)
+    except Exception as exc:  # a bug: still one line, no traceback unless asked for
         if os.environ.get("SPINSCOPE_DEBUG"):
             raise
         _say_error(f"internal error: {type(exc).__name__}: {exc} (set SPINSCOPE_DEBUG=1 for details)")

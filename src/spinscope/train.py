@@ -103,14 +103,21 @@ def evaluate_component(component: str, articles: list[Article], model_dir: Path 
         raise InputError(f"only {len(labelled)} articles carry {component} labels; need at least {folds}")
     started = time.perf_counter()
     predicted = crossval.cross_validate(_detector_factory(component, model_dir, seed), labelled, n_folds=folds,
-                                        seed=seed)
+                                        seed=seed, stratify="genre" if component == "genre" else None)
     scored = [a for a in predicted if _has_gold(component, a) and a.id and not a.gold.get("corpus")]
-    report = metrics.evaluate_articles(component, scored)
+    full = metrics.evaluate_articles(scored)
+    report = {key: full[key] for key in REPORT_SECTIONS[component] if key in full}
+    calibration = full.get("calibration", {}).get(component)
+    if calibration:
+        report["calibration"] = {component: calibration}
     report["folds"] = folds
     report["articles"] = len(scored)
     report["languages"] = sorted({a.language for a in scored})
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
+
+
+REPORT_SECTIONS = {"techniques": ("techniques", "spans"), "genre": ("genre",), "frames": ("frames",)}
 
 
 def _has_gold(component: str, article: Article) -> bool:
@@ -121,8 +128,8 @@ def _has_gold(component: str, article: Article) -> bool:
 def format_report(component: str, report: dict) -> str:
     from .evaluation import metrics
 
-    return metrics.format_report_table(report, title=f"{component}: {report.get('folds')}-fold cross-validation, "
-                                                      f"{report.get('articles')} articles")
+    title = f"{component}: {report.get('folds')}-fold article-grouped cross-validation, {report.get('articles')} articles"
+    return title + "\n" + metrics.format_report_table(report)
 
 
 def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Settings) -> int:
