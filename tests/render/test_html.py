@@ -1,0 +1,401 @@
+"""HTML report: well-formed nesting, exact text, escaping of hostile input, CSP, links and ids."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spinscope.render.html import safe_url, to_html
+from spinscope.segment import segment
+from spinscope.taxonomy import BY_NAME
+from spinscope.types import Article
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict, parent: "Node | None"):
+        self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self):
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Node"]:
+        return [n for n in self.iter()
+                if (tag is None or n.tag == tag)
+                and (cls is None or cls in (n.attrs.get("class") or "").split())
+                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+class StrictTreeBuilder(HTMLParser):
+    """Builds a tree and fails on any end tag that does not close the innermost open element."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, dict(attrs), self.current))
+
+    def handle_endtag(self, tag):
+        assert tag == self.current.tag, f"</{tag}> closes <{self.current.tag}>: not well-formed"
+        self.current = self.current.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(page: str) -> Node:
+    builder = StrictTreeBuilder()
+    builder.feed(page)
+    builder.close()
+    assert builder.current is builder.root, f"<{builder.current.tag}> never closed"
+    return builder.root
+
+
+def at(text: str, phrase: str, occurrence: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
+def make_result(text: str, spans=(), **fields) -> dict:
+    article = segment(Article(text=text, **fields))
+    for start, end, technique, confidence in spans:
+        article.add_span(start, end, technique, confidence)
+    return article.to_dict()
+
+
+def body_lines(root: Node, prefix: str = "a0") -> list[str]:
+    body = root.find_all("div", id=f"{prefix}-text")[0]
+    return [p.text() for p in body.find_all("p", cls="ptext")]
+
+
+def fragments_text(root: Node, span_id: str) -> str:
+    """Text of a span as shown: its marks (a crossing span is split into several), in document order."""
+    return "".join(m.text() for m in root.find_all("mark", data_span=span_id))
+
+
+def expected_visible(text: str, start: int, end: int) -> str:
+    """text[start:end] without the line breaks and blank lines that separate paragraphs."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(text[max(start, offset):min(end, offset + len(line))] if start < offset + len(line)
+                         and end > offset else "")
+        offset += len(line) + 1
+    return "".join(lines)
+
+
+def check_page(result: dict) -> Node:
+    """Well-formed; paragraphs re-concatenate to the text; each span's marks show exactly text[start:end]."""
+    root = parse(to_html([result]))
+    text = result["text"]
+    assert body_lines(root) == [line for line in text.split("\n") if line.strip()]
+    for number, span in enumerate(sorted(result["spans"], key=lambda s: (s["start"], -s["end"])), 1):
+        assert fragments_text(root, f"a0-s{number}") == expected_visible(text, span["start"], span["end"])
+    return root
+
+
+TEXT = ("City Hall’s outrageous, disastrous decision shocked residents on Monday.\n\n"
+        "Every true patriot will stand behind this law. Either we close the bridge or we lose the city.\n"
+        "Critics — a tiny band of so-called experts — disagree.")
+
+
+def sample() -> dict:
+    spans = [(*at(TEXT, "outrageous, disastrous decision"), "Loaded_Language", 0.83),
+             (*at(TEXT, "disastrous"), "Exaggeration-Minimisation", 0.55),
+             (*at(TEXT, "Every true patriot will stand behind this law"), "Flag_Waving", 0.91),
+             (*at(TEXT, "a tiny band of so-called experts"), "Name_Calling-Labeling", 0.88),
+             (*at(TEXT, "so-called experts — disagree."), "Doubt", 0.4)]
+    result = make_result(TEXT, spans, title="Bridge closure", outlet="The Daily Example", language="en",
+                         url="https://example.org/news/bridge")
+    result["genre"] = {"label": "opinion", "probabilities": {"reporting": 0.15, "opinion": 0.78, "satire": 0.07}}
+    result["frames"] = [{"frame": "Political", "probability": 0.9, "paragraphs": [3, 4]},
+                        {"frame": "Economic", "probability": 0.4, "paragraphs": [2]}]  # line 2 is blank
+    result["summary"]["propaganda_score"] = 37.5
+    result["summary"]["score"].update({"value": 37.5, "definition": "Weighted share of text covered by techniques.",
+                                       "percentile": 81.0, "evidence": [dict(result["spans"][2], contribution=4.0)],
+                                       "note": "A note from the scorer."})
+    return result
+
+
+def test_nested_and_crossing_spans_are_well_formed_and_exact():
+    root = check_page(sample())
+    # "disastrous" (span 2) is nested inside span 1: its mark sits inside span 1's mark
+    inner = root.find_all("mark", data_span="a0-s2")
+    assert len(inner) == 1 and any(a.attrs.get("data-span") == "a0-s1" for a in inner[0].ancestors())
+    # spans 4 and 5 cross: span 5 is split, part inside span 4's mark and part after it
+    crossing = root.find_all("mark", data_span="a0-s5")
+    assert len(crossing) == 2
+    assert any(a.attrs.get("data-span") == "a0-s4" for a in crossing[0].ancestors())
+    assert not any(a.attrs.get("data-span") == "a0-s4" for a in crossing[1].ancestors())
+
+
+def test_only_the_first_mark_of_a_span_is_focusable_and_only_the_last_is_numbered():
+    root = parse(to_html([sample()]))
+    marks = root.find_all("mark", data_span="a0-s5")
+    assert [m.attrs.get("tabindex") for m in marks] == ["0", None]
+    assert [m.attrs.get("data-n") for m in marks] == [None, "5"]
+    first = marks[0]
+    assert first.attrs["id"] == "a0-s5" and first.attrs["role"] == "button"
+    note = root.find_all(id=first.attrs["aria-describedby"])[0]
+    assert note.find_all(cls="n-label")[0].text() == BY_NAME["Doubt"].label
+    assert note.find_all(cls="n-conf")[0].text() == "confidence 0.40"
+    assert note.find_all(cls="n-expl")[0].text() == BY_NAME["Doubt"].explanation
+
+
+def test_technique_colours_come_from_the_taxonomy():
+    page = to_html([sample()])
+    root = parse(page)
+    mark = root.find_all("mark", data_span="a0-s1")[0]
+    css_class = mark.attrs["data-t"]
+    assert f".{css_class}{{--c:{BY_NAME['Loaded_Language'].colour};" in page
+    assert css_class in mark.attrs["class"].split()
+
+
+def test_overview_score_genre_frames_and_links_point_at_existing_elements():
+    page = to_html([sample()])
+    root = parse(page)
+    ids = [n.attrs["id"] for n in root.iter() if "id" in n.attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for link in root.find_all("a"):
+        href = link.attrs.get("href", "")
+        if href.startswith("#"):
+            assert href[1:] in ids, f"dangling link {href}"
+    assert root.find_all(cls="big")[0].text() == "37.5"
+    assert "Higher than 81% of the reference articles." in root.find_all(cls="percentile")[0].text()
+    assert "Weighted share of text covered by techniques." in root.find_all(cls="definition")[0].text()
+    evidence = root.find_all("ol", cls="evidence")[0]
+    assert evidence.find_all("a")[0].attrs["href"] == "#a0-s3" and "Every true patriot" in evidence.text()
+    assert "Flag waving · 0.91 · +4.0 points" in evidence.text()
+    assert "A note from the scorer." in [n.text() for n in root.find_all(cls="definition")]
+    assert root.find_all(cls="genre-label")[0].text() == "Opinion"
+    frames = root.find_all("ul", cls="frames")[0]
+    assert [a.attrs["href"] for a in frames.find_all("a")] == ["#a0-line-3", "#a0-line-4"]
+    assert "¶2" in frames.text()  # blank line 2 is named but not linked
+    assert "#a0-g0{width:78.0%}" in page  # bars are sized by stylesheet rules, not style attributes
+
+
+def test_evidence_from_the_real_scorer_links_to_the_highlights():
+    from spinscope.aggregate import score_article
+
+    article = segment(Article(text=TEXT))
+    for phrase, technique in [("outrageous", "Loaded_Language"), ("Every true patriot", "Flag_Waving")]:
+        article.add_span(*at(TEXT, phrase), technique, 0.9)
+    result = score_article(article).to_dict()
+    root = parse(to_html([result]))
+    hrefs = [a.attrs["href"] for a in root.find_all("ol", cls="evidence")[0].find_all("a")]
+    assert sorted(hrefs) == ["#a0-s1", "#a0-s2"]
+
+
+def test_legend_lists_each_technique_present_once_with_its_count():
+    root = parse(to_html([sample()]))
+    chips = root.find_all("button", cls="chip")
+    labels = {c.find_all(cls="count")[0].parent.text().rsplit(" ", 1)[0]: c for c in chips}
+    assert set(labels) == {BY_NAME[t].label for t in ("Loaded_Language", "Exaggeration-Minimisation",
+                                                      "Flag_Waving", "Name_Calling-Labeling", "Doubt")}
+    assert all(c.attrs["aria-pressed"] == "true" and c.attrs["type"] == "button" for c in chips)
+
+
+def test_summary_table_has_counts():
+    result = sample()
+    result["summary"]["technique_counts"] = {"Doubt": 4, "Flag_Waving": 1}
+    root = parse(to_html([result]))
+    table = root.find_all("section", cls="summary")[0]
+    rows = [[td.text() for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
+    assert rows[0][:3] == [BY_NAME["Doubt"].label, "Attack on reputation", "4"]
+    assert rows[1][:3] == [BY_NAME["Flag_Waving"].label, "Justification", "1"]
+
+
+PAYLOADS = ["<script>window.__pwned=1;alert(1)</script>", "<img src=x onerror=\"window.__pwned=2\">",
+            "\"><svg onload=\"window.__pwned=3\">", "'><iframe src=javascript:alert(4)>"]
+
+
+def hostile_result() -> dict:
+    text = f"Intro {PAYLOADS[0]} middle {PAYLOADS[1]}\nSecond line {PAYLOADS[2]} end {PAYLOADS[3]}"
+    spans = [(*at(text, PAYLOADS[1]), "Loaded_Language", 0.9), (*at(text, "middle"), "Doubt", 0.5)]
+    result = make_result(text, spans, title=PAYLOADS[0] + PAYLOADS[2], outlet=PAYLOADS[1], language=PAYLOADS[2],
+                         url="javascript:window.__pwned=5", published=PAYLOADS[3])
+    result["spans"].append({"start": 0, "end": 5, "technique": PAYLOADS[1], "confidence": 0.5,
+                            "explanation": PAYLOADS[0], "text": "Intro"})
+    result["summary"]["technique_counts"][PAYLOADS[1]] = 1
+    result["genre"] = {"label": PAYLOADS[2], "probabilities": {PAYLOADS[2]: 0.9, PAYLOADS[0]: 0.1}}
+    result["frames"] = [{"frame": PAYLOADS[1], "probability": 0.5, "paragraphs": [1]}]
+    result["summary"]["score"] = {"value": 10.0, "definition": PAYLOADS[0], "evidence": [result["spans"][0]]}
+    result["warnings"] = [PAYLOADS[3]]
+    result["models"] = {PAYLOADS[1]: PAYLOADS[0]}
+    return result
+
+
+def test_hostile_strings_are_escaped_everywhere():
+    result = hostile_result()
+    page = to_html([result, hostile_result()])
+    root = parse(page)
+    assert [n.tag for n in root.find_all("script")] == ["script"]  # only the report's own script
+    assert not root.find_all("img") and not root.find_all("svg") and not root.find_all("iframe")
+    for node in root.iter():
+        for name, value in node.attrs.items():
+            assert not name.startswith("on"), f"event handler attribute on <{node.tag}>"
+            assert name != "style", "style attributes are blocked by the CSP"
+            if name in ("href", "src"):
+                assert value.startswith(("#", "https://", "http://")), value
+    # the strings are still shown, as text
+    assert root.find_all("h2", id="a0-title")[0].text() == PAYLOADS[0] + PAYLOADS[2]
+    assert root.find_all(cls="outlet")[0].text() == PAYLOADS[1]
+    assert root.find_all(cls="url")[0].tag == "span"  # javascript: URL is not a link
+    assert body_lines(root) == [line for line in result["text"].split("\n") if line.strip()]
+    assert "lang=\"\\\"" not in page and "lang=\"&quot;" not in page  # an invalid language tag is dropped
+
+
+def test_content_security_policy_allows_only_the_pages_own_style_and_script():
+    page = to_html([sample()])
+    root = parse(page)
+    policy = root.find_all("meta", http_equiv="Content-Security-Policy")[0].attrs["content"]
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+
+    def digest(source: str) -> str:
+        return base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+
+    assert "default-src 'none'" in policy and "unsafe" not in policy
+    assert f"style-src 'sha256-{digest(style)}'" in policy
+    assert f"script-src 'sha256-{digest(script)}'" in policy
+    assert page.index("Content-Security-Policy") < page.index("<style>")
+    assert "http://" not in style + script and "https://" not in style + script and "@import" not in style
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/a?b=1&c=2", True), ("http://example.org", True), ("javascript:alert(1)", False),
+    ("JAVASCRIPT:alert(1)", False), ("data:text/html,<script>", False), ("//evil.example/x", False),
+    ("/relative/path", False), ("https://exa mple.org", False), ("", False)])
+def test_only_http_urls_become_links(url, linked):
+    assert (safe_url(url) is not None) == linked
+    root = parse(to_html([make_result("Some text.", url=url)]))
+    links = [a for a in root.find_all("a", cls="url")]
+    assert bool(links) == linked
+    if linked:
+        assert links[0].attrs["href"] == url and "noopener" in links[0].attrs["rel"]
+
+
+def test_several_articles_get_a_contents_table_and_separate_sections():
+    first, second = sample(), make_result("Another text, fully different.", title="Second one")
+    root = parse(to_html([first, second]))
+    toc = root.find_all("nav", cls="toc")[0]
+    assert [a.attrs["href"] for a in toc.find_all("a")] == ["#a0", "#a1"]
+    assert [a.text() for a in toc.find_all("a")] == ["Bridge closure", "Second one"]
+    assert body_lines(root, "a1") == ["Another text, fully different."]
+    assert root.find_all("h1")[0].text() == "Spinscope report"
+
+
+def test_missing_fields_render_gracefully():
+    root = parse(to_html([{"text": "Only text here."}]))
+    assert body_lines(root) == ["Only text here."]
+    missing = [n.text() for n in root.find_all(cls="missing")]
+    assert {"No score result for this article.", "No genre result for this article.",
+            "No frame result for this article.", "No persuasion techniques were found."} <= set(missing)
+    parse(to_html([{"text": "", "spans": None, "genre": None, "frames": None, "summary": None}]))
+
+
+def test_paragraph_level_predictions_are_shown_outside_the_text():
+    result = make_result("One paragraph.\nTwo paragraph.")
+    result["paragraphs"][1]["techniques"] = ["Doubt"]
+    result["paragraphs"][1]["scores"] = {"Doubt": 0.64}
+    root = parse(to_html([result]))
+    tags = root.find_all("div", id="a0-line-2")[0].find_all("ul", cls="ptags")[0]
+    assert tags.text() == f"{BY_NAME['Doubt'].label} 0.64"
+    assert body_lines(root) == ["One paragraph.", "Two paragraph."]
+
+
+UNICODE_TEXT = ("😀 Emoji first, family 👨‍👩‍👧 and flags 🇫🇷 here.\n"
+                "Combining: cafe\u0301 and n\u0303 and Zalgo z\u0336\u0337a\u0335.\n"
+                "  \t indented line with trailing spaces   \r\n"
+                "RTL: مرحبا بالعالم and עברית mixed with English.\n"
+                "CJK 你好世界 ends with emoji 🎉")
+
+
+def test_multibyte_combining_rtl_and_spans_at_both_ends():
+    text = UNICODE_TEXT
+    spans = [(0, 1, "Loaded_Language", 0.9),                       # the first character, an emoji
+             (*at(text, "😀 Emoji first"), "Doubt", 0.5),
+             (*at(text, "👨‍👩‍👧"), "Slogans", 0.7),
+             (*at(text, "cafe\u0301"), "Repetition", 0.6),
+             (*at(text, "e\u0301 and n\u0303"), "Doubt", 0.55),      # starts between base and accent's word
+             (*at(text, "مرحبا بالعالم"), "Flag_Waving", 0.8),
+             (*at(text, "بالعالم and עברית"), "Appeal_to_Values", 0.4),
+             (*at(text, "indented"), "Slogans", 0.3),
+             (*at(text, "spaces   \r\nRTL"), "Doubt", 0.3),            # crosses a line break
+             (len(text) - 1, len(text), "Exaggeration-Minimisation", 0.5),  # the last character
+             (*at(text, "ends with emoji 🎉"), "Loaded_Language", 0.7)]
+    root = check_page(make_result(text, spans))
+    assert body_lines(root)[2] == "  \t indented line with trailing spaces   \r"
+
+
+def test_cr_is_kept_as_a_character_reference():
+    page = to_html([make_result("Line one\r\nLine two")])
+    assert "Line one&#13;" in page
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_overlapping_spans_stay_well_formed_and_exact(data):
+    text = data.draw(st.text(alphabet=list("ab <&\"'\n\té😀\u0301א"), min_size=1, max_size=60), label="text")
+    count = data.draw(st.integers(0, 8), label="count")
+    spans = []
+    for _ in range(count):
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        technique = data.draw(st.sampled_from(["Doubt", "Slogans", "Loaded_Language", "Not_A_Technique"]))
+        spans.append((start, end, technique, data.draw(st.floats(0, 1))))
+    check_page(make_result(text, spans))
+
+
+def test_fields_of_the_wrong_type_are_ignored_with_a_warning():
+    broken = {"text": "Some text here.", "outlet": {"a": 1}, "spans": "many", "summary": {"score": 5},
+              "paragraphs": [{"line": 1, "techniques": True, "scores": None}], "warnings": "one"}
+    root = parse(to_html([broken]))
+    assert body_lines(root) == ["Some text here."]
+    warnings = [li.text() for li in root.find_all("aside", cls="warnings")[0].find_all("li")]
+    assert warnings == ["field 'outlet' should be text, not dict; it was ignored",
+                        "field 'spans' has the wrong type (str); it was ignored",
+                        "field 'warnings' has the wrong type (str); it was ignored",
+                        "field 'summary.score' has the wrong type (int); it was ignored"]
+
+
+def test_embeddable_sections_match_the_full_page():
+    from spinscope.render.html import report_sections
+
+    result = sample()
+    sections, css = report_sections([result])
+    page = to_html([result])
+    assert sections.split('<div id="spinscope-tip"')[0].strip() in page
+    assert css and css in page
+    root = parse(sections)
+    assert body_lines(root) == [line for line in TEXT.split("\n") if line.strip()]
+    assert root.find_all("div", id="spinscope-tip")
