@@ -1,0 +1,1 @@
+"""Alembic migrations for the analysis library (`spinscope.store`). Applied programmatically when a store opens."""

@@ -1,0 +1,119 @@
+"""The web app in a real browser (Debian's Chromium via Playwright) against a real uvicorn server: paste an
+article, see highlights, hover one and read its explanation, open the library and the dashboard. Every page is
+checked for console errors, which is where CSP violations show up. Skips when no Chromium binary is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from spinscope.taxonomy import BY_NAME
+from spinscope.web.app import create_app
+from web_helpers import SAMPLE_ARTICLE, ServerThread
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("SPINSCOPE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                  shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium binary found (set SPINSCOPE_CHROMIUM, or `apt-get install chromium` for /usr/bin/chromium)")
+
+
+@pytest.fixture(scope="module")
+def server(settings, tmp_path_factory):
+    app = create_app(settings, tmp_path_factory.mktemp("browser") / "library.db")
+    with ServerThread(app) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda message: problems.append(f"{message.text} ({message.location.get('url')})")
+              if message.type == "error" else None)
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.problems = problems
+    yield opened
+    context.close()
+
+
+def test_paste_article_see_highlights_and_hover_explanations(server, page):
+    page.goto(server.url + "/")
+    page.fill("#text", SAMPLE_ARTICLE)
+    page.click("summary")  # the optional metadata fields
+    page.fill("input[name=outlet]", "Harbour Times")
+    page.click("#analyze-button")
+    page.wait_for_url("**/articles/**")
+
+    marks = page.locator("mark.hl")
+    assert marks.count() >= 2
+    loaded = page.locator("mark.hl", has_text="disastrous").first
+    assert "disastrous" in loaded.inner_text()
+    page.mouse.move(5, 5)
+    loaded.hover()
+    tip = page.locator("#spinscope-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert BY_NAME["Loaded_Language"].explanation in tip.inner_text()
+    assert BY_NAME["Loaded_Language"].label in tip.inner_text()
+    # the article-level panel: score with its evidence, genre and frames
+    assert page.locator(".score-card .big").inner_text().strip()
+    assert page.locator(".genre-card .genre-label").count() == 1
+    assert page.locator(".frames-card li").count() >= 1
+    assert "Harbour Times" in page.locator(".meta").inner_text()
+    assert page.problems == []
+
+
+def test_form_error_is_shown_without_losing_input(server, page):
+    page.goto(server.url + "/")
+    page.fill("#url", "http://127.0.0.1:9/private")
+    page.click("#analyze-button")
+    page.wait_for_selector("#form-error")
+    assert "loopback" in page.locator("#form-error").inner_text()
+    assert page.input_value("#url") == "http://127.0.0.1:9/private"
+
+
+def test_library_lists_and_searches_stored_analyses(server, page):
+    page.goto(server.url + "/library")
+    assert page.locator("table.library a.title", has_text="Harbour plan splits the town").count() >= 1
+    page.fill("input[name=q]", "zebra crossing")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**/library?**")
+    assert "No stored article matches" in page.locator("main").inner_text()
+    page.fill("input[name=q]", "betrayal")
+    page.select_option("select[name=technique]", "Loaded_Language")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**technique=Loaded_Language**")
+    page.locator("table.library a.title").first.click()
+    page.wait_for_url("**/articles/**")
+    assert page.locator("mark.hl").count() >= 1
+    assert page.problems == []
+
+
+def test_dashboard_draws_charts(server, page):
+    page.goto(server.url + "/dashboard")
+    page.wait_for_selector("#chart-outlets svg rect")
+    assert page.locator("#chart-totals svg rect").count() >= 1
+    assert "Harbour Times" in page.locator("#chart-outlets svg").inner_html()
+    assert page.problems == []
