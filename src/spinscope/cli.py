@@ -166,6 +166,46 @@ def compare(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+class BatchFormat(str, Enum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    inputs: List[str] = typer.Argument(..., help="Folders, globs, .jsonl/.csv/.parquet files, SemEval folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="Output file (jsonl/csv) or folder of parts (parquet)."),
+    format: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Default: from the output's suffix."),
+    engine: Engine = typer.Option(Engine.local, "--engine"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: all cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run at the same output."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    db: Optional[str] = typer.Option(None, "--db", help="Also store every result in this database."),
+    include_text: bool = typer.Option(False, "--include-text", help="Parquet/CSV: add the article text column."),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+) -> None:
+    """Analyse a large corpus, streamed, on all local cores or a Dask cluster; resumable."""
+    from .batch import BatchOptions, run_batch
+
+    options = BatchOptions(format=format.value if format else None, engine=engine.value, scheduler=scheduler,
+                           workers=workers, resume=resume, overwrite=overwrite, db=db, include_text=include_text,
+                           progress=sys.stderr.isatty())
+    report = run_batch(inputs, output, _settings(model_dir, lang), options)
+    typer.echo(report.summary())
+    for warning in report.warnings:
+        _say_error(warning)
+    if report.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
 @train_app.command("techniques")
 def train_techniques(
     data: List[Path] = typer.Option(..., "--data", help="SemEval-2023 language folder(s) or the semeval2023 root."),

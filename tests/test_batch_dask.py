@@ -1,0 +1,91 @@
+"""Batch analysis on dask.distributed: a LocalCluster (threads, and one with worker processes), an existing
+cluster reached by its scheduler address, and resuming a run started on the local engine."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed", reason="batch extra (dask[distributed]) not installed")
+pytest.importorskip("pyarrow", reason="batch extra (pyarrow) not installed")
+
+
+def _load_local_batch_tests():
+    """The corpus helpers of test_batch.py (tests run with --import-mode=importlib, so import it by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_batch_test_helpers", Path(__file__).with_name("test_batch.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_helpers = _load_local_batch_tests()
+FAST, corpus_inputs, output_ids = _helpers.FAST, _helpers.corpus_inputs, _helpers.output_ids
+read_jsonl, write_corpus = _helpers.read_jsonl, _helpers.write_corpus
+from spinscope.batch import BatchOptions, run_batch  # noqa: E402
+from spinscope.settings import Settings  # noqa: E402
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    return root, write_corpus(root)
+
+
+def test_dask_threads_cluster_end_to_end(corpus, tmp_path):
+    root, expected = corpus
+    output = tmp_path / "out.jsonl"
+    report = run_batch(corpus_inputs(root), output, Settings(),
+                       BatchOptions(engine="dask", workers=1, dask_processes=False, chunk_size=2, commit_every=4))
+    assert (report.items, report.results, report.failures) == (expected["items"], expected["results"],
+                                                               expected["failures"])
+    assert report.consistent and report.engine == "dask"
+    ids = output_ids(output, "jsonl")
+    assert len(ids) == len(set(ids)) == expected["results"]
+    assert len(read_jsonl(Path(report.failures_file))) == expected["failures"]
+
+
+def test_dask_worker_processes_write_parquet(corpus, tmp_path):
+    root, expected = corpus
+    output = tmp_path / "out.parquet"
+    report = run_batch(corpus_inputs(root), output, Settings(),
+                       BatchOptions(engine="dask", workers=1, dask_processes=True, chunk_size=3, commit_every=5))
+    assert report.consistent and report.results == expected["results"]
+    assert len(list(output.glob("part-*.parquet"))) >= 2  # committed in several parts
+    ids = output_ids(output, "parquet")
+    assert len(ids) == len(set(ids)) == expected["results"]
+
+
+def test_existing_cluster_by_scheduler_address(corpus, tmp_path):
+    from dask.distributed import LocalCluster
+
+    root, expected = corpus
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster:
+        report = run_batch([str(root / "feed.jsonl"), str(root / "table.csv")], tmp_path / "out.csv", Settings(),
+                           BatchOptions(engine="dask", scheduler=cluster.scheduler_address, chunk_size=2))
+    assert report.workers == 1 and report.results == 4 + 3 and report.failures == 2 + 1
+    assert sorted(output_ids(tmp_path / "out.csv", "csv")) == ["c20", "c21", "c22", "j10", "j11", "j12", "j13"]
+
+
+def test_resume_on_dask_after_input_grew(corpus, tmp_path):
+    """A run finished on the local engine; the feed then grows and a resumed dask run does only the new items."""
+    root, _ = corpus
+    feed = root / "feed.jsonl"
+    output = tmp_path / "out.jsonl"
+    first = run_batch([str(feed)], output, Settings(), BatchOptions(**FAST))
+    with open(feed, "a", encoding="utf-8") as handle:
+        for n in range(40, 43):
+            handle.write(json.dumps({"id": f"late{n}", "text": f"A later report number {n} about the budget.\n"
+                                                               "It was added after the first run ended."}) + "\n")
+    second = run_batch([str(feed)], output, Settings(),
+                       BatchOptions(engine="dask", workers=1, dask_processes=False, resume=True, chunk_size=2))
+    assert second.already_done == first.items and second.results == 3 and second.failures == 0
+    assert second.total_results == first.results + 3 and second.consistent
+    ids = output_ids(output, "jsonl")
+    assert len(ids) == len(set(ids)) == first.results + 3
