@@ -399,3 +399,89 @@ def test_embeddable_sections_match_the_full_page():
     root = parse(sections)
     assert body_lines(root) == [line for line in TEXT.split("\n") if line.strip()]
     assert root.find_all("div", id="spinscope-tip")
+
+
+ITALIAN = ("Il sindaco ha preso una decisione scandalosa e vergognosa.\n"
+           "O chiudiamo il ponte domani, o perdiamo la città. Una scelta scandalosa.")
+
+
+def italian_result(language: str = "it") -> dict:
+    spans = [(*at(ITALIAN, "scandalosa e vergognosa"), "Loaded_Language", 0.8),
+             (*at(ITALIAN, "O chiudiamo il ponte domani, o perdiamo la città."), "False_Dilemma-No_Choice", 0.7),
+             (*at(ITALIAN, "scandalosa", 1), "Loaded_Language", 0.6)]
+    return make_result(ITALIAN, spans, title="Il ponte", language=language)
+
+
+def note_examples(root: Node) -> list[tuple[str, str, str | None, bool]]:
+    """(technique label, example text, its lang attribute, shown in the notes column) for each note."""
+    rows = []
+    for note in root.find_all("li", cls="note"):
+        label = note.find_all(cls="n-label")[0].text()
+        for example in note.find_all(cls="n-ex"):
+            sentence = example.find_all(cls="n-ex-text")[0]
+            rows.append((label, example.text(), sentence.attrs.get("lang"), "hidden" not in example.attrs))
+    return rows
+
+
+def test_an_italian_article_explains_each_technique_with_an_italian_example():
+    from spinscope.taxonomy_i18n import EXAMPLES
+
+    root = check_page(italian_result())
+    loaded, dilemma = EXAMPLES["Loaded_Language"]["it"], EXAMPLES["False_Dilemma-No_Choice"]["it"]
+    assert note_examples(root) == [
+        (BY_NAME["Loaded_Language"].label, f"Example (Italian): {loaded}", "it", True),
+        (BY_NAME["False_Dilemma-No_Choice"].label, f"Example (Italian): {dilemma}", "it", True),
+        (BY_NAME["Loaded_Language"].label, f"Example (Italian): {loaded}", "it", False),  # tooltip only
+    ]
+    chip = [c for c in root.find_all("button", cls="chip") if BY_NAME["Loaded_Language"].label in c.text()][0]
+    assert chip.attrs["title"] == f"{BY_NAME['Loaded_Language'].explanation}\nExample (Italian): {loaded}"
+
+
+def test_a_regional_language_tag_finds_the_examples_too():
+    from spinscope.taxonomy_i18n import EXAMPLES
+
+    examples = note_examples(parse(to_html([italian_result("it-CH")])))
+    assert examples[0][1:] == (f"Example (Italian): {EXAMPLES['Loaded_Language']['it']}", "it", True)
+
+
+def test_an_english_article_keeps_its_example_for_the_tooltip_and_legend():
+    root = parse(to_html([sample()]))
+    examples = note_examples(root)
+    assert len(examples) == len(sample()["spans"])
+    assert all(lang == "en" and not shown for _, _, lang, shown in examples)
+    assert examples[0][1] == f"Example (English): {BY_NAME['Loaded_Language'].example}"
+    chip = [c for c in root.find_all("button", cls="chip") if BY_NAME["Flag_Waving"].label in c.text()][0]
+    assert chip.attrs["title"].endswith(f"\nExample (English): {BY_NAME['Flag_Waving'].example}")
+
+
+@pytest.mark.parametrize("language", ["es", "", "und", "it\"><script>alert(1)</script>"])
+def test_other_or_unknown_languages_get_no_example(language):
+    page = to_html([italian_result(language)])
+    root = parse(page)
+    assert note_examples(root) == []
+    assert "Example (" not in page.split("<script>")[0]  # (the script itself names the class it reads)
+    assert not root.find_all("script")[1:]  # only the report's own script
+
+
+def test_fragments_for_embedding_pages():
+    from spinscope.render.html import article_fragment, article_fragments
+
+    first, second = sample(), italian_result()
+    section, css = article_fragment(first)
+    root = parse(section)
+    assert [a.tag for a in root.find_all("article", cls="report")] == ["article"]
+    assert root.find_all("h1", id="a0-title")[0].text() == "Bridge closure"
+    assert not root.find_all(id="spinscope-tip")  # the embedding page holds the one tooltip
+    assert section in to_html(first) and css in to_html(first)
+
+    sections, shared_css = article_fragments([first, second])
+    assert len(sections) == 2
+    roots = [parse(s) for s in sections]
+    assert roots[0].find_all("h2", id="a0-title") and roots[1].find_all("h2", id="a1-title")
+    assert body_lines(roots[1], "a1") == ITALIAN.split("\n")
+    # one stylesheet covers both: every technique class used in either section has its colour rule
+    for root in roots:
+        for mark in root.find_all("mark"):
+            assert f".{mark.attrs['data-t']}{{--c:" in shared_css
+    assert article_fragments([first, second], top_level=True)[0][0].count("<h1") == 1
+    assert article_fragments([], top_level=False) == ([], "")

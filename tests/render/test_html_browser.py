@@ -182,3 +182,37 @@ def test_csp_blocks_markup_that_slipped_past_escaping(open_report):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("window.__csp.length") >= 2
     assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
+
+
+ITALIAN = "Il sindaco ha preso una decisione scandalosa e vergognosa.\nUna scelta scandalosa, davvero."
+
+
+def test_tooltip_and_notes_show_the_example_in_the_articles_language(open_report):
+    from spinscope.taxonomy_i18n import EXAMPLES
+
+    article = segment(Article(text=ITALIAN, title="Il ponte", language="it"))
+    first, second = ITALIAN.index("scandalosa e vergognosa"), ITALIAN.rindex("scandalosa")
+    article.add_span(first, first + len("scandalosa e vergognosa"), "Loaded_Language", 0.8)
+    article.add_span(second, second + len("scandalosa"), "Loaded_Language", 0.6)
+    page = open_report(to_html([article.to_dict()]))
+    expected = f"Example (Italian): {EXAMPLES['Loaded_Language']['it']}"
+    # the notes column shows it once; the tooltip of every highlight shows it
+    assert page.locator(".notes .n-ex:visible").all_inner_texts() == [expected]
+    for mark in ("#a0-s1", "#a0-s2"):
+        page.hover(mark)
+        page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+        assert page.locator("#spinscope-tip .tip-ex").all_inner_texts() == [expected]
+        assert page.get_attribute("#spinscope-tip .tip-ex-text", "lang") == "it"
+        page.mouse.move(5, 5)
+        page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    assert page.problems == [] and page.evaluate("window.__csp") == []
+
+
+def test_english_articles_show_the_english_example_in_the_tooltip_only(open_report):
+    result = report_result()
+    page = open_report(to_html([result]))
+    assert page.locator(".notes .n-ex:visible").count() == 0
+    page.focus(mark_of(result, "Conversation_Killer"))
+    page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+    assert page.locator("#spinscope-tip .tip-ex").all_inner_texts() == [
+        f"Example (English): {BY_NAME['Conversation_Killer'].example}"]

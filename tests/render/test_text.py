@@ -192,3 +192,24 @@ def test_fields_of_the_wrong_type_are_ignored_with_a_warning():
     assert "Some text here." in output and "Opinion" in output and "Political" in output
     assert "field 'title' should be text, not list; it was ignored" in output
     assert "field 'spans' has the wrong type (int); it was ignored" in output
+
+
+def test_footnotes_give_an_example_in_the_articles_language_once_per_technique():
+    from spinscope.taxonomy_i18n import EXAMPLES
+
+    text = "Una decisione scandalosa e vergognosa.\nO chiudiamo il ponte o perdiamo la città. Davvero scandalosa."
+    result = make_result(text, spans=[("scandalosa e vergognosa", "Loaded_Language", 0.8),
+                                      ("O chiudiamo il ponte o perdiamo la città.", "False_Dilemma-No_Choice", 0.7),
+                                      ("Davvero scandalosa", "Loaded_Language", 0.6)], language="it")
+    output = " ".join(to_text(result, width=400).split("Highlights", 1)[1].split())
+    loaded, dilemma = EXAMPLES["Loaded_Language"]["it"], EXAMPLES["False_Dilemma-No_Choice"]["it"]
+    assert output.count(f"Example (Italian): {loaded}") == 1
+    assert output.count(f"Example (Italian): {dilemma}") == 1
+    assert output.index(loaded) < output.index("[2] ") < output.index(dilemma) < output.index("[3] ")
+
+
+def test_english_and_unknown_languages_get_no_example_footnote():
+    for language in ("en", "es", ""):
+        result = full_result()
+        result["language"] = language
+        assert "Example (" not in to_text(result)

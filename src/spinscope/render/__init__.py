@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import InputError
 from ..taxonomy import BY_NAME, CATEGORIES, TECHNIQUE_NAMES
+from ..taxonomy_i18n import LANGUAGE_NAMES, example_for, language_code
 
 FORMATS = ("text", "json", "jsonl", "html")
 UNKNOWN_COLOUR = "#9e9e9e"
@@ -135,6 +136,18 @@ def technique_order(name: str) -> tuple[int, str]:
         return (TECHNIQUE_NAMES.index(name), "")
     except ValueError:
         return (len(TECHNIQUE_NAMES), str(name))
+
+
+def technique_example(technique: str, language: Any) -> tuple[str, str, str] | None:
+    """(language code, English language name, example sentence) of a technique in the article's language.
+
+    None when there is no example for that language (only English and the five other analysed languages have one).
+    """
+    sentence = example_for(technique, language if isinstance(language, str) else None)
+    if not sentence:
+        return None
+    code = language_code(language)
+    return code, LANGUAGE_NAMES[code], sentence
 
 
 def readable_on(colour: str) -> str:

@@ -300,8 +300,10 @@ def _side_by_side_html(story: Mapping[str, Any]) -> str:
         title = _e(_short(article.get("title"), 120))
         if url.startswith(("http://", "https://")):
             title = f'<a href="{_e(url)}" rel="noopener noreferrer">{title}</a>'
+        article_id = "" if profile.get("article") == profile.get("outlet") else \
+            f"<br><span class=\"meta\">{_e(profile.get('article'))}</span>"
         rows.append(
-            f"<tr><td>{_e(profile.get('outlet'))}<br><span class=\"meta\">{_e(profile.get('article'))}</span></td>"
+            f"<tr><td>{_e(profile.get('outlet'))}{article_id}</td>"
             f"<td>{title}</td><td>{_e(display_name(profile.get('genre')) if profile.get('genre') else '–')}</td>"
             f"<td>{_e(_frames_text(profile, 3))}</td><td class=\"num\">{_e(_number(profile.get('propaganda_score')))}"
             f"</td><td class=\"num\">{_e(_number(profile.get('density_per_1000_words')))}</td><td>{techniques}</td>"
@@ -430,8 +432,9 @@ def _top_spans_html(story: Mapping[str, Any]) -> str:
         out.append(f"<details><summary>{_e(profile.get('outlet'))} ({len(spans)})</summary>")
         for span in spans:
             colour = technique_colour(str(span.get("technique")))
-            out.append(f'<div class="span" style="border-color:{colour}"><b>{_e(technique_label(str(span.get("technique"))))}'
-                       f"</b> ({_e(_number(span.get('confidence'), 2))}): “{_e(_short(span.get('text'), 300))}”</div>")
+            label = technique_label(str(span.get("technique")))
+            out.append(f'<div class="span" style="border-color:{colour}"><b>{_e(label)}</b> '
+                       f"({_e(_number(span.get('confidence'), 2))}): “{_e(_short(span.get('text'), 300))}”</div>")
         out.append("</details>")
     if not any_spans:
         out.append('<p class="note">No technique spans.</p>')

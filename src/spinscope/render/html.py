@@ -24,9 +24,8 @@ from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
     RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text,
-    finite_number, for_display, frames_of, genre_of, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
-    technique_label, technique_summary, text_lines,
+    evidence_text, finite_number, for_display, frames_of, genre_of, readable_on, score_facts, score_of, sweep,
+    technique_category, technique_colour, technique_example, technique_label, technique_summary, text_lines,
 )
 
 MAX_EVIDENCE = 5
@@ -41,9 +40,6 @@ TOOLTIP = '<div id="spinscope-tip" class="tip" role="tooltip" hidden></div>'
 def asset(name: str) -> str:
     """A file of `render/assets/` ("report.css", "report.js")."""
     return (files("spinscope.render") / "assets" / name).read_text(encoding="utf-8")
-
-
-_asset = asset  # older name, used by the web pages
 
 
 def _csp_hash(source: str) -> str:
@@ -146,13 +142,29 @@ def article_views(results: list[dict], styles: StyleSheet) -> list[ArticleView]:
     return views
 
 
-def report_sections(results: list[dict] | dict) -> tuple[str, str]:
-    """For pages that embed reports (the web app): the article sections plus the tooltip element, and the CSS
-    rules they need on top of `asset("report.css")`. The embedding page also loads `asset("report.js")`."""
+def article_fragments(results: list[dict] | dict, top_level: bool | None = None) -> tuple[list[str], str]:
+    """For pages that embed reports (the web app): one HTML <article> section per result, and the CSS rules they
+    need on top of `asset("report.css")`. The page must also hold the tooltip element (`TOOLTIP`) once and load
+    `asset("report.js")`. `top_level` makes the article titles <h1> (default: when there is only one result)."""
     styles = StyleSheet()
     views = article_views([for_display(r) for r in as_result_list(results)], styles)
-    sections = [article_section(view) for view in views]
-    return "\n".join(sections + [TOOLTIP]), styles.css()
+    if top_level is not None:
+        for view in views:
+            view.single = top_level
+    return [article_section(view) for view in views], styles.css()
+
+
+def article_fragment(result: Mapping[str, Any]) -> tuple[str, str]:
+    """One result's section, titled with <h1>, and its CSS rules (see `article_fragments`)."""
+    sections, css = article_fragments([dict(result)], top_level=True)
+    return sections[0], css
+
+
+def report_sections(results: list[dict] | dict) -> tuple[str, str]:
+    """The article sections plus the tooltip element, and their CSS rules: everything of the report page but
+    the page frame, the stylesheet `asset("report.css")` and the script `asset("report.js")`."""
+    sections, css = article_fragments(results)
+    return "\n".join(sections + [TOOLTIP]), css
 
 
 def to_html(results: list[dict] | dict) -> str:
@@ -390,9 +402,12 @@ def legend(view: ArticleView) -> str:
     chips = []
     for technique in sorted(counts, key=lambda t: (-counts[t], technique_label(t))):
         css_class = view.styles.technique_class(technique)
-        explanation = BY_NAME[technique].explanation if technique in BY_NAME else ""
+        hover = BY_NAME[technique].explanation if technique in BY_NAME else ""
+        example = technique_example(technique, view.result.get("language"))
+        if example:
+            hover += f"\nExample ({example[1]}): {example[2]}"
         chips.append(f'<li><button type="button" class="chip {css_class}" data-t="{css_class}" aria-pressed="true" '
-                     f'title="{e(explanation)}"><span class="sw" aria-hidden="true"></span>'
+                     f'title="{e(hover)}"><span class="sw" aria-hidden="true"></span>'
                      f'{e(technique_label(technique))} <span class="count">{counts[technique]}</span></button></li>')
     return (f'<section class="legend" aria-label="Techniques highlighted">'
             f'<div class="legend-head"><{view.h(1)} class="section-title">Highlighted techniques</{view.h(1)}>'
@@ -475,6 +490,7 @@ def notes(view: ArticleView) -> str:
     if not view.spans:
         return ""
     items = []
+    exemplified: set[str] = set()
     for span in view.spans:
         css_class = view.styles.technique_class(span.technique)
         span_id = view.span_id(span)
@@ -485,10 +501,27 @@ def notes(view: ArticleView) -> str:
             f'<a class="n-num" href="#{span_id}">{span.number}</a>'
             f'<span class="n-label">{e(span.label)}</span> {confidence} '
             f'<q class="n-quote" dir="auto">{e(shorten(view.text[span.start:span.end]))}</q> '
-            f'<span class="n-expl">{e(span.explanation)}</span></li>')
+            f'<span class="n-expl">{e(span.explanation)}</span>'
+            f'{note_example(span.technique, view.result.get("language"), exemplified)}</li>')
     return (f'<aside class="notes-wrap" aria-label="Numbered highlights"><details class="notes" open>'
             f'<summary>{len(view.spans)} highlight{"s" if len(view.spans) != 1 else ""}, numbered as in the text'
             f'</summary><ol>{"".join(items)}</ol></details></aside>')
+
+
+def note_example(technique: str, language: Any, exemplified: set[str]) -> str:
+    """The technique's example in the article's language, for the tooltip (which reads it from the note).
+
+    The notes column shows it too, but only at the first note of each technique and not for English articles
+    (whose example is in the legend), so the column does not repeat one sentence for every highlight.
+    """
+    example = technique_example(technique, language)
+    if not example:
+        return ""
+    code, name, sentence = example
+    shown = code != "en" and technique not in exemplified
+    exemplified.add(technique)
+    return (f'<span class="n-ex"{"" if shown else " hidden"}><span class="n-ex-label">Example ({e(name)}):</span> '
+            f'<span class="n-ex-text" lang="{e(code)}">{e(sentence)}</span></span>')
 
 
 def summary(view: ArticleView) -> str:

@@ -23,8 +23,8 @@ from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS
 from . import (
     RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
     evidence_text,
-    for_display, frames_of, genre_of, innermost, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
-    technique_label, technique_summary, text_lines,
+    for_display, frames_of, genre_of, innermost, readable_on, score_facts, score_of, sweep, technique_category,
+    technique_colour, technique_example, technique_label, technique_summary, text_lines,
 )
 
 DEFAULT_WIDTH = 100
@@ -85,7 +85,7 @@ def article_renderables(result: Mapping[str, Any], plain: bool = False) -> list[
     parts.extend(article_body(text, spans, plain))
     if spans:
         parts.append(Text("Highlights", style="bold underline"))
-        parts.append(footnotes(spans, text))
+        parts.append(footnotes(spans, text, str(result.get("language") or "")))
     parts.append(Text(""))
     parts.append(summary_table(result, spans))
     warnings = [str(w) for w in result.get("warnings") or []]
@@ -236,12 +236,17 @@ def article_body(text: str, spans: list[RenderSpan], plain: bool) -> list[Text]:
     return rendered
 
 
-def footnotes(spans: list[RenderSpan], text: str) -> RenderableType:
-    """"[1] Loaded language (0.83) “quote”: explanation"; a repeated default explanation points to the first."""
+def footnotes(spans: list[RenderSpan], text: str, language: str = "") -> RenderableType:
+    """"[1] Loaded language (0.83) “quote”: explanation"; a repeated default explanation points to the first.
+
+    For an article in one of the other analysed languages, the first footnote of each technique also gives an
+    example sentence of it in that language (English articles already read the English labels and explanations).
+    """
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1)
     explained_at: dict[tuple[str, str], int] = {}
+    exemplified: set[str] = set()
     for span in spans:
         note = Text.assemble((span.label, "bold"))
         if span.confidence is not None:
@@ -254,6 +259,11 @@ def footnotes(spans: list[RenderSpan], text: str) -> RenderableType:
         elif span.explanation:
             explained_at.setdefault(key, span.number)
             note.append(f": {span.explanation}", style="dim")
+        example = technique_example(span.technique, language)
+        if example and example[0] != "en" and span.technique not in exemplified:
+            exemplified.add(span.technique)
+            note.append(f"\nExample ({example[1]}): ", style="dim")
+            note.append(example[2], style="dim italic")
         grid.add_row(Text(f"[{span.number}]", style=Style(color=technique_colour(span.technique), bold=True)), note)
     return grid
 

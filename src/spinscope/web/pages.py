@@ -1,7 +1,7 @@
 """Server-rendered pages of the web app: analyse, article, compare, library, dashboard.
 
-Everything that comes from an article is escaped by Jinja2's autoescaping or by the report renderer
-(`spinscope.render.html`), whose single-article section this module embeds. Pages load only same-origin scripts
+Everything that comes from an article is escaped by Jinja2's autoescaping or by the report renderer, whose
+article sections this module embeds through its public API (`article_fragment`, `article_fragments`, `asset`). Pages load only same-origin scripts
 and stylesheets; the one inline <style> (per-article colour and bar-width rules) is allowed by its SHA-256 hash.
 Forms work without JavaScript; the small scripts only add tooltips, filters and charts.
 """
@@ -24,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..errors import InputError
-from ..render import clean_spans, readable_on, technique_colour, technique_label, text_lines
+from ..render import readable_on, technique_colour, technique_label
+from ..render.html import article_fragment, article_fragments, asset
 from ..store import StoreError
 from ..taxonomy import BY_NAME, CATEGORIES, GENRES, TECHNIQUE_NAMES
 from .security import PAGE_POLICY
@@ -69,17 +70,6 @@ def technique_css() -> str:
     return "\n".join(rules) + "\n"
 
 
-def render_article(result: dict[str, Any]) -> tuple[str, str]:
-    """The report renderer's section for one article (escaped HTML) and the CSS rules it needs."""
-    from ..render import html as report
-
-    styles = report.StyleSheet()
-    view = report.ArticleView(0, result, str(result.get("text") or ""), clean_spans(result), styles, single=True)
-    view.lines = {number for number, _, _ in text_lines(view.text)}
-    section = report.article_section(view)
-    return section, styles.css()
-
-
 def taxonomy_data() -> dict[str, Any]:
     return {"techniques": [{"name": t, "label": BY_NAME[t].label, "colour": technique_colour(t),
                             "category": CATEGORIES.get(BY_NAME[t].category, "")} for t in TECHNIQUE_NAMES]}
@@ -106,15 +96,11 @@ def install_pages(app: FastAPI, runtime) -> None:
 
     @app.get("/assets/report.css", include_in_schema=False)
     async def report_css():
-        from ..render import html as report
-
-        return PlainTextResponse(report._asset("report.css"), media_type="text/css")
+        return PlainTextResponse(asset("report.css"), media_type="text/css")
 
     @app.get("/assets/report.js", include_in_schema=False)
     async def report_js():
-        from ..render import html as report
-
-        return PlainTextResponse(report._asset("report.js"), media_type="text/javascript")
+        return PlainTextResponse(asset("report.js"), media_type="text/javascript")
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():
@@ -158,7 +144,7 @@ def install_pages(app: FastAPI, runtime) -> None:
         if result is None:
             return error_page(request, 404, f"There is no stored article with id {article_id!r}.")
         history = await run_in_threadpool(store.history, article_id)
-        section, css = render_article(result)
+        section, css = article_fragment(result)
         return page(request, "article.html", {
             "title": result.get("title") or "Untitled article", "nav": "library", "article": result,
             "section": section, "history": history,
@@ -250,18 +236,10 @@ def install_pages(app: FastAPI, runtime) -> None:
 
 
 def compare_sections(result: dict[str, Any]) -> tuple[list[str], str]:
-    """Rendered sections for the per-article results inside a comparison (shared colour classes)."""
-    from ..render import html as report
+    """Rendered sections for the per-article results inside a comparison (shared colour classes, <h2> titles)."""
     from .app import comparison_results
 
-    styles = report.StyleSheet()
-    sections = []
-    for index, analysed in enumerate(comparison_results(result)):
-        view = report.ArticleView(index, analysed, str(analysed.get("text") or ""), clean_spans(analysed), styles,
-                                  single=False)
-        view.lines = {number for number, _, _ in text_lines(view.text)}
-        sections.append(report.article_section(view))
-    return sections, styles.css()
+    return article_fragments(comparison_results(result), top_level=False)
 
 
 def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:

@@ -34,6 +34,25 @@
     return el ? el.textContent : "";
   }
 
+  // "Example (Italian): ..." from the note, the sentence keeping its lang attribute (set by the report, not data).
+  function exampleOf(note) {
+    var source = note.querySelector(".n-ex");
+    var sentence = source ? source.querySelector(".n-ex-text") : null;
+    if (!sentence) { return null; }
+    var line = document.createElement("p");
+    line.className = "tip-ex";
+    var label = document.createElement("span");
+    label.className = "tip-ex-label";
+    label.textContent = textOf(source, ".n-ex-label") + " ";
+    var text = document.createElement("span");
+    text.className = "tip-ex-text";
+    text.textContent = sentence.textContent;
+    if (sentence.getAttribute("lang")) { text.setAttribute("lang", sentence.getAttribute("lang")); }
+    line.appendChild(label);
+    line.appendChild(text);
+    return line;
+  }
+
   function fill(ids) {
     tip.textContent = "";
     ids.forEach(function (id) {
@@ -59,6 +78,8 @@
       explanation.textContent = textOf(note, ".n-expl");
       item.appendChild(head);
       item.appendChild(explanation);
+      var example = exampleOf(note);
+      if (example) { item.appendChild(example); }
       tip.appendChild(item);
     });
     return tip.childNodes.length > 0;
