@@ -16,11 +16,15 @@ def analyze(source, settings=None):
     return _analyze(source, settings)
 
 
-def compare(sources, settings=None):
-    """Compare several outlets' coverage; see `spinscope.compare_stories`."""
+def compare(sources, settings=None, **options):
+    """Compare several outlets' coverage of the same stories; see `spinscope.compare.compare` for the options.
+
+    (Importing the `spinscope.compare` module replaces this attribute; that module is callable with the same
+    signature, so `spinscope.compare([...])` keeps working.)
+    """
     from .compare import compare as _compare
 
-    return _compare(sources, settings)
+    return _compare(sources, settings, **options)
 
 
 __all__ = [

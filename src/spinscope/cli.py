@@ -148,12 +148,12 @@ def compare(
     model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
 ) -> None:
     """Compare several outlets' coverage of the same story side by side."""
-    from . import compare as compare_module
+    from .compare import compare as compare_articles
     from .render import compare as compare_render
 
     settings = _settings(model_dir, lang)
     kwargs = {"threshold": threshold} if threshold is not None else {}
-    result = compare_module.compare(inputs, settings, **kwargs)
+    result = compare_articles(inputs, settings, **kwargs)
     renderers = {
         CompareFormat.text: compare_render.compare_to_text,
         CompareFormat.json: compare_render.compare_to_json,

@@ -1,0 +1,123 @@
+"""Attribution: who is cited (named / anonymous, kind, exact offsets) and direct quotes with their speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.attribution import KINDS, attribute, attribution_dict, find_quote_spans
+
+
+def _sources(text: str) -> dict[str, tuple[str, list[str]]]:
+    """name -> (kind, [mention texts read back through the offsets])."""
+    found = {}
+    for source in attribute(text).sources:
+        found[source.name] = (source.kind, [text[m.start:m.end] for m in source.mentions])
+    return found
+
+
+@pytest.mark.parametrize("text, name, kind, mention", [
+    ("The plan was approved on Monday, according to The Washington Post.", "Washington Post", "outlet",
+     "Washington Post"),
+    ("A report by Reuters found that the plan dated back to 2016.", "Reuters", "outlet", "Reuters"),
+    ("Three former officials said the memo was limited to a few people.", "Three former officials", "anonymous",
+     "Three former officials"),
+    ("People familiar with the matter said the deal was close.", "People familiar with the matter", "anonymous",
+     "People familiar with the matter"),
+    ("Senator Jane Hollis told reporters that the vote would be delayed.", "Senator Jane Hollis", "official",
+     "Senator Jane Hollis"),
+    ("Two confidential documents showed the operation was planned.", "Two confidential documents", "document",
+     "Two confidential documents"),
+    ("The harbour will close early, the Valmora Gazette reported on Sunday.", "Valmora Gazette", "outlet",
+     "Valmora Gazette"),
+    ("Karl Olsen, a farmer from Brenn, said the water rose within an hour.", "Karl Olsen", "person", "Karl Olsen"),
+    ("The vote was delayed, writes the Valmora Herald.", "Valmora Herald", "outlet", "Valmora Herald"),
+])
+def test_source_name_kind_and_offsets(text, name, kind, mention):
+    found = _sources(text)
+    assert name in found, found
+    assert found[name] == (kind, [mention])
+
+
+def test_office_title_elsewhere_makes_a_surname_official():
+    text = "President Oskar Lind visited Brenn. Lind said the damage was severe."
+    found = _sources(text)
+    assert list(found) == ["President Oskar Lind"]
+    kind, mentions = found["President Oskar Lind"]
+    assert kind == "official" and mentions == ["Lind"]
+
+
+def test_acronym_merges_with_the_name_it_abbreviates():
+    text = ("According to The Washington Post, the meeting was secret. Days later the same WP reported that the "
+            "memo was hidden.")
+    found = _sources(text)
+    assert found["Washington Post"] == ("outlet", ["Washington Post", "WP"])
+
+
+def test_plain_mentions_are_not_sources():
+    text = "The mayor of Brenn opened a bridge over the Ostra. Residents of Mill Street watched."
+    assert attribute(text).sources == []
+
+
+def test_quotes_with_speakers_in_several_styles():
+    text = ('“We will not back down,” the POTUS tweeted on Tuesday.\n'
+            'Mayor Tom Berg said: "The budget is balanced."\n'
+            "«C'est fini», a déclaré le ministre.\n"
+            "“It was a mistake,” said Karl Olsen, a local farmer.\n"
+            "Critics called it ‘a disgrace’ and left.\n")
+    quotes = attribute(text).quotes
+    read = [(text[q.start:q.end], q.speaker, q.speaker_kind) for q in quotes]
+    assert ("We will not back down,", "POTUS", "official") in read
+    assert ("The budget is balanced.", "Mayor Tom Berg", "official") in read
+    assert ("It was a mistake,", "Karl Olsen", "person") in read
+    assert ("a disgrace", None, None) in read
+    assert any(q == "C'est fini" for q, _, _ in read)
+
+
+def test_pronoun_speaker_resolves_to_the_last_named_source():
+    text = "Former official Clint Watts testified on Thursday. “The measures worked,” he said."
+    quotes = attribute(text).quotes
+    assert [(text[q.start:q.end], q.speaker) for q in quotes] == [("The measures worked,", "Clint Watts")]
+
+
+def test_quote_after_a_colon_line_is_attributed_to_its_source():
+    text = "More from Reuters:\n“Putin had the objective in mind all along.”\n"
+    quotes = attribute(text).quotes
+    assert quotes[0].speaker == "Reuters"
+
+
+def test_dash_speech_with_attribution():
+    text = "• This could really be said by the mayor, – said political analyst Ivan Lizan.\n"
+    quotes = attribute(text).quotes
+    assert [(text[q.start:q.end], q.speaker) for q in quotes] == [
+        ("This could really be said by the mayor", "Ivan Lizan")]
+
+
+def test_apostrophes_are_not_quotes():
+    text = "Trump’s aides didn’t comment, and the officials’ view wasn’t clear."
+    assert find_quote_spans(text) == []
+
+
+def test_nested_quotes_are_both_reported():
+    text = "He wrote: “They said ‘never again’ in March.”"
+    spans = [text[s:e] for s, e, _, _ in find_quote_spans(text)]
+    assert spans == ["They said ‘never again’ in March.", "never again"]
+
+
+def test_json_form_has_exact_offsets_and_known_kinds():
+    text = ("According to three former officials, the memo was hidden. “No comment,” a White House spokesman "
+            "said.")
+    result = attribution_dict(text)
+    assert result["sources"]
+    for source in result["sources"]:
+        assert source["kind"] in KINDS
+        for span in source["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(text)
+    for quote in result["quotes"]:
+        assert text[quote["start"]:quote["end"]] == quote["text"]
+    kinds = {s["name"]: s["kind"] for s in result["sources"]}
+    assert kinds.get("three former officials") == "anonymous"
+
+
+def test_empty_and_odd_text():
+    assert attribution_dict("") == {"sources": [], "quotes": []}
+    attribution_dict("“unclosed quote at the start of a line\n\"\n''\n“”")  # must not raise
