@@ -1,0 +1,69 @@
+"""Train the shipped technique model on all labelled SemEval-2023 training data of the chosen languages.
+
+    python experiments/techniques/train_final.py --out src/spinscope/models/techniques \
+        --languages en it ru fr ge po [--cv-results experiments/techniques/cv_summary.json] [param=value ...]
+
+Equivalent to the CLI's `spinscope train techniques --data DIR --lang en --out MODEL_DIR` (one language folder
+there); this script adds several languages and records the cross-validation summary in params.json metadata.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import load_language  # noqa: E402
+
+import sklearn  # noqa: E402
+
+from spinscope.detectors.techniques import train  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--languages", nargs="+", default=["en"], help="SemEval folder names")
+    parser.add_argument("--cv-results", type=Path, default=None, help="JSON with the CV summary to record")
+    parser.add_argument("params", nargs="*")
+    args = parser.parse_args()
+    params = {}
+    for item in args.params:
+        key, _, value = item.partition("=")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    articles = []
+    counts = {}
+    for folder in args.languages:
+        loaded = load_language(folder)
+        counts[folder] = {"articles": len(loaded), "paragraphs": sum(len(a.gold["paragraphs"]) for a in loaded)}
+        articles.extend(loaded)
+    started = time.time()
+    detector = train(articles, **params)
+    seconds = time.time() - started
+    metadata = {
+        "trained_on": {"corpus": "SemEval-2023 Task 3 training data (subtask 3 paragraphs and spans)",
+                       "languages": counts},
+        "training_command": "python experiments/techniques/train_final.py " + " ".join(sys.argv[1:]),
+        "training_seconds": round(seconds, 1),
+        "trained_with": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
+        "runtime_requirements": "numpy, scipy, scikit-learn (core dependencies only)",
+        "thresholds": {lang: dict(zip(m.techniques, [round(float(x), 4) for x in m.thresholds]))
+                       for lang, m in detector.models_.items()},
+    }
+    if args.cv_results and args.cv_results.exists():
+        metadata["cross_validation"] = json.loads(args.cv_results.read_text())
+    detector.save(args.out, metadata=metadata)
+    size = sum(f.stat().st_size for f in args.out.iterdir() if f.is_file())
+    print(f"saved {detector.version} to {args.out} ({size / 1e6:.1f} MB) in {seconds:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Frames of an article (SemEval-2023 Task 3 subtask 2): which of the 14 framing dimensions it uses.
+
+One binary logistic regression per frame over word (and optionally character) n-gram TF-IDF. Each frame has
+its own decision threshold, chosen on inner cross-validation folds of the training data only (coordinate ascent
+on micro-F1 over out-of-fold probabilities), so the thresholds never see the articles they are evaluated on.
+
+Paragraph attribution: the same linear model scores every paragraph's share of the article's evidence (the
+paragraph's TF-IDF terms, normalised by the whole article's vector length, times the frame's weights); for
+each predicted frame the strongest paragraph is listed, with up to two more that carry at least half as much.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from ..taxonomy import FRAME_NAMES
+from ..types import Article
+from .base import Detector
+from .features import TfidfNgrams
+from .genre import (article_text, ensure_segmented, group_by_language, load_bundles, paragraph_ngram_counts,
+                    pick_model, prime_ngram_cache, save_bundles, tfidf_from_counts, tfidf_rows)
+
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def micro_f1_counts(gold: np.ndarray, predicted: np.ndarray) -> float:
+    true_positive = float((gold & predicted).sum())
+    denominator = float(gold.sum() + predicted.sum())
+    return 2 * true_positive / denominator if denominator else 0.0
+
+
+def tune_thresholds(gold: np.ndarray, probabilities: np.ndarray, passes: int = 2) -> np.ndarray:
+    """Per-frame thresholds maximising micro-F1 over all (article, frame) pairs, by coordinate ascent."""
+    gold = gold.astype(bool)
+    start = max(THRESHOLD_GRID, key=lambda t: micro_f1_counts(gold, probabilities >= t))
+    thresholds = np.full(probabilities.shape[1], start)
+    for _ in range(passes):
+        for frame in range(probabilities.shape[1]):
+            best, best_score = thresholds[frame], -1.0
+            for candidate in THRESHOLD_GRID:
+                thresholds[frame] = candidate
+                score = micro_f1_counts(gold, probabilities >= thresholds)
+                if score > best_score + 1e-12:
+                    best, best_score = candidate, score
+            thresholds[frame] = best
+    return thresholds
+
+
+def _stratification_keys(gold: np.ndarray, n_folds: int) -> list[str]:
+    """Stratify multi-label articles by their rarest frame."""
+    frequency = gold.sum(axis=0)
+    keys = []
+    for row in gold:
+        present = np.flatnonzero(row)
+        keys.append(str(present[np.argmin(frequency[present])]) if len(present) else "none")
+    counts = {k: keys.count(k) for k in set(keys)}
+    keys = [k if counts[k] >= n_folds else "rare" for k in keys]
+    if 0 < keys.count("rare") < n_folds:  # too few rare ones for a stratum of their own: join the largest
+        largest = max(set(keys) - {"rare"}, key=keys.count, default="rare")
+        keys = [largest if k == "rare" else k for k in keys]
+    return keys
+
+
+class _FrameModel:
+    """One language's model: n-gram TF-IDF -> one logistic regression per frame, with per-frame thresholds."""
+
+    def __init__(self, vectorizers: dict[str, TfidfNgrams], coef: np.ndarray, intercept: np.ndarray,
+                 thresholds: np.ndarray):
+        self.vectorizers = vectorizers
+        self.coef = coef
+        self.intercept = intercept
+        self.thresholds = thresholds
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        logits, width = np.tile(self.intercept, (len(texts), 1)), 0
+        for vectorizer in self.vectorizers.values():
+            size = len(vectorizer.vocabulary_)
+            logits += np.asarray(tfidf_rows(vectorizer, texts) @ self.coef[:, width:width + size].T)
+            width += size
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def bundle(self):
+        return self.vectorizers, {"coef": self.coef.astype(np.float16), "intercept": self.intercept,
+                                  "thresholds": self.thresholds}
+
+    @classmethod
+    def from_bundle(cls, bundle) -> "_FrameModel":
+        vectorizers, arrays = bundle
+        model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"])
+        expected = sum(len(v.vocabulary_) for v in vectorizers.values())
+        if model.coef.shape != (len(FRAME_NAMES), expected):
+            raise ValueError(f"weights have shape {model.coef.shape}, expected {(len(FRAME_NAMES), expected)}")
+        return model
+
+
+class FrameDetector(Detector):
+    """Writes `article.frames = [{"frame", "probability", "paragraphs": [line, ...]}]` for frames it finds."""
+
+    name = "frames"
+
+    def __init__(self, C: float = 3.0, word_max_features: int = 30000, char_max_features: int = 0,
+                 class_weight: str | None = "balanced", threshold_folds: int = 3, at_least_one: bool = True,
+                 max_paragraphs: int = 3, per_language: bool = True, languages: Sequence[str] | None = None,
+                 seed: int = 0):
+        self.C = C
+        self.word_max_features = word_max_features
+        self.char_max_features = char_max_features
+        self.class_weight = class_weight
+        self.threshold_folds = threshold_folds  # inner folds for threshold choice; < 2 keeps 0.5 everywhere
+        self.at_least_one = at_least_one  # every news article uses some frame: keep the likeliest if none passes
+        self.max_paragraphs = max_paragraphs
+        self.per_language = per_language  # one model per language, or one pooled model
+        self.languages = list(languages) if languages else None  # train on these languages only (None = all)
+        self.seed = seed
+
+    # learning ---------------------------------------------------------------------------------------------
+    def _new_vectorizers(self) -> dict[str, TfidfNgrams]:
+        vectorizers = {}
+        if self.word_max_features:
+            vectorizers["word"] = TfidfNgrams("word", (1, 2), max_features=self.word_max_features)
+        if self.char_max_features:
+            vectorizers["char"] = TfidfNgrams("char_wb", (3, 5), max_features=self.char_max_features)
+        return vectorizers
+
+    def _fit_linear(self, texts: list[str], gold: np.ndarray) -> _FrameModel:
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizers = self._new_vectorizers()
+        matrix = sparse.hstack([v.fit(texts).transform(texts) for v in vectorizers.values()], format="csr")
+        coef = np.zeros((len(FRAME_NAMES), matrix.shape[1]))
+        intercept = np.zeros(len(FRAME_NAMES))
+        for frame in range(len(FRAME_NAMES)):
+            target = gold[:, frame]
+            if target.min() == target.max():  # never (or always) present: constant prediction
+                intercept[frame] = 30.0 if target[0] else -30.0
+                continue
+            model = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+                                       max_iter=2000, random_state=self.seed)
+            model.fit(matrix, target)
+            coef[frame], intercept[frame] = model.coef_[0], model.intercept_[0]
+        # weights are kept (and stored) in half precision: the model file halves, predictions move by ~1e-3
+        coef = coef.astype(np.float16).astype(np.float64)
+        return _FrameModel(vectorizers, coef, intercept, np.full(len(FRAME_NAMES), 0.5))
+
+    def _fit_one(self, articles: list[Article]) -> tuple[_FrameModel, float]:
+        from sklearn.model_selection import StratifiedKFold
+
+        texts = [article_text(a) for a in articles]
+        gold = np.array([[frame in a.gold["frames"] for frame in FRAME_NAMES] for a in articles], dtype=int)
+        thresholds, inner_score = np.full(len(FRAME_NAMES), 0.5), float("nan")
+        if self.threshold_folds >= 2 and len(articles) >= 2 * self.threshold_folds:
+            out_of_fold = np.zeros(gold.shape)
+            keys = _stratification_keys(gold, self.threshold_folds)
+            splitter = StratifiedKFold(self.threshold_folds, shuffle=True, random_state=self.seed)
+            for inner_train, inner_val in splitter.split(np.zeros(len(keys)), keys):
+                fitted = self._fit_linear([texts[i] for i in inner_train], gold[inner_train])
+                out_of_fold[inner_val] = fitted.probabilities([texts[i] for i in inner_val])
+            thresholds = tune_thresholds(gold, out_of_fold)
+            inner_score = micro_f1_counts(gold.astype(bool), out_of_fold >= thresholds)
+        model = self._fit_linear(texts, gold)
+        model.thresholds = thresholds
+        return model, inner_score
+
+    def fit(self, articles: list[Article], **kwargs) -> "FrameDetector":
+        labelled = [a for a in articles if "frames" in a.gold
+                    and (not self.languages or a.language in self.languages)]
+        if not labelled:
+            raise ValueError("no articles with gold frames to learn from")
+        groups = group_by_language(labelled, self.per_language)
+        self.models_, inner = {}, {}
+        for key, group in sorted(groups.items()):
+            self.models_[key], inner[key] = self._fit_one(group)
+        self.languages_ = sorted({a.language for a in labelled if a.language})
+        self.metadata_ = {
+            "training_articles": len(labelled), "languages": self.languages_,
+            "inner_cv_micro_f1": {k: round(v, 4) for k, v in inner.items()},
+            "thresholds": {k: dict(zip(FRAME_NAMES, m.thresholds.round(3).tolist())) for k, m in self.models_.items()},
+        }
+        self.version_ = f"frames-linear-{len(labelled)}"
+        return self
+
+    # use ---------------------------------------------------------------------------------------------------
+    def predict_proba(self, articles: Sequence[Article]) -> np.ndarray:
+        result = np.zeros((len(articles), len(FRAME_NAMES)))
+        for i, article in enumerate(articles):
+            model = pick_model(self.models_, article.language)
+            prime_ngram_cache(model.vectorizers.values(), article)
+            result[i] = model.probabilities([article_text(article)])[0]
+        return result
+
+    def decide(self, probabilities: np.ndarray, articles: Sequence[Article]) -> np.ndarray:
+        """Boolean (articles x frames) matrix of the frames judged present."""
+        thresholds = np.array([pick_model(self.models_, a.language).thresholds for a in articles])
+        present = probabilities >= thresholds.reshape(probabilities.shape)
+        if self.at_least_one and len(probabilities):
+            empty = ~present.any(axis=1)
+            present[empty, probabilities[empty].argmax(axis=1)] = True
+        return present
+
+    def paragraph_evidence(self, article: Article) -> np.ndarray:
+        """(paragraphs x frames) share of the article's linear score that each paragraph's words contribute."""
+        if not article.paragraphs:
+            return np.zeros((0, len(FRAME_NAMES)))
+        model = pick_model(self.models_, article.language)
+        texts = [article.text[p.start:p.end] for p in article.paragraphs]
+        evidence, width = np.zeros((len(texts), len(FRAME_NAMES))), 0
+        for vectorizer in model.vectorizers.values():
+            size = len(vectorizer.vocabulary_)
+            parts = tfidf_from_counts(vectorizer, paragraph_ngram_counts(vectorizer, article), normalise=False)
+            whole = tfidf_rows(vectorizer, [article_text(article)], normalise=False)
+            # divide by the whole article's vector length, as the article-level prediction does
+            norm = float(np.sqrt((whole.data ** 2).sum())) or 1.0
+            evidence += np.asarray(parts @ model.coef[:, width:width + size].T) / norm
+            width += size
+        return evidence
+
+    def annotate(self, article: Article) -> Article:
+        if not article.text.strip():
+            article.frames = []
+            return article
+        ensure_segmented(article)
+        probabilities = self.predict_proba([article])
+        present = self.decide(probabilities, [article])[0]
+        evidence = self.paragraph_evidence(article)
+        frames = []
+        for index in np.flatnonzero(present):
+            lines = []
+            if len(evidence):
+                column = evidence[:, index]
+                order = np.argsort(-column, kind="stable")[: self.max_paragraphs]
+                # the strongest paragraph and those carrying at least half as much evidence as it
+                floor = max(column[order[0]] * 0.5, 1e-12)
+                lines = sorted(article.paragraphs[i].line for i in order if column[i] >= floor)
+            frames.append({"frame": FRAME_NAMES[index], "probability": round(float(probabilities[0, index]), 4),
+                           "paragraphs": lines})
+        article.frames = sorted(frames, key=lambda f: (-f["probability"], f["frame"]))
+        return article
+
+    # persistence -------------------------------------------------------------------------------------------
+    def _save_weights(self, directory: Path) -> None:
+        save_bundles(directory, {key: model.bundle() for key, model in self.models_.items()},
+                     {"languages": self.languages_, "frames": list(FRAME_NAMES)})
+
+    def _load_weights(self, directory: Path) -> None:
+        bundles, state = load_bundles(directory)
+        if state.get("frames") != list(FRAME_NAMES):
+            raise ValueError("model frames differ from the official frame list")
+        self.models_ = {key: _FrameModel.from_bundle(bundle) for key, bundle in bundles.items()}
+        self.languages_ = state.get("languages") or []
+
+
+def train(articles: list[Article], **params) -> FrameDetector:
+    """Fit a `FrameDetector` on the articles that have gold frames."""
+    return FrameDetector(**params).fit(articles)

@@ -1,0 +1,614 @@
+"""Genre of an article (SemEval-2023 Task 3 subtask 1): reporting, opinion or satire.
+
+One multinomial logistic regression per language (genre mixes and style conventions differ by language; pooling
+them hurt in cross-validation) over these feature blocks:
+  * language-independent style features (`STYLE_FEATURES`): how much the writer says "I"/"you", quotes and
+    attributes ("said", "according to"), punctuation, sentence length, numbers, dateline, title shape, ...;
+  * optionally (`technique_weight > 0`) the density of persuasion techniques per paragraph, read from
+    `Paragraph.technique_scores` when the technique detector ran (all zeros when it did not);
+  * word (1, 2)-gram TF-IDF, scaled down while fitting so it does not drown the style cues.
+Classes are weighted inversely to their frequency, so the model does not lean on the training prior (the
+training data is ~80% opinion; real news streams hold far more straight reporting).
+
+Weights are stored without pickle: JSON vocabularies and metadata plus one `.npz` of arrays (`save_bundles` /
+`load_bundles`, shared with `frames.py`; the TF-IDF is `features.TfidfNgrams`). `paragraph_ngram_counts` and
+`tfidf_rows` tokenise each analysed article once for genre, frames and the frames' paragraph evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter, OrderedDict
+from itertools import repeat
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from ..taxonomy import GENRES, TECHNIQUE_NAMES
+from ..types import Article
+from .base import Detector
+from .features import TfidfNgrams, word_ngrams
+
+WEIGHTS_FILE = "weights.npz"
+VOCAB_FILE = "vocabulary.json"
+
+# --------------------------------------------------------------------------------------------------------------
+# word lists per language (ISO 639-1); "*" entries apply to every language
+# --------------------------------------------------------------------------------------------------------------
+FIRST_PERSON = {
+    "en": "i me my mine myself we us our ours ourselves",
+    "it": "io me mi mio mia miei mie noi ci nostro nostra nostri nostre",
+    "fr": "je j me m moi mon ma mes nous notre nos",
+    "de": "ich mich mir mein meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer",
+    "pl": "ja mnie mi mną mój moja moje moim mojego my nas nam nami nasz nasza nasze naszych naszym naszego",
+    "ru": "я меня мне мной мой моя моё мое мои мы нас нам нами наш наша наше наши",
+}
+SECOND_PERSON = {
+    "en": "you your yours yourself yourselves",
+    "it": "tu te ti tuo tua tuoi tue voi vi vostro vostra vostri vostre",
+    "fr": "tu te toi ton ta tes vous votre vos",
+    "de": "du dich dir dein deine deinen ihr euch euer eure",
+    "pl": "ty ciebie cię tobie ci twój twoja twoje wy was wam wasz wasza wasze",
+    "ru": "ты тебя тебе тобой твой твоя твоё твое твои вы вас вам вами ваш ваша ваше ваши",
+}
+# reporting verbs and attribution phrases
+ATTRIBUTION = {
+    "en": ["said", "says", "told", "stated", "according to", "announced", "added", "explained", "confirmed",
+           "spokesman", "spokeswoman", "spokesperson", "in a statement", "reported"],
+    "it": ["ha detto", "ha dichiarato", "secondo", "ha affermato", "ha spiegato", "ha aggiunto", "ha riferito",
+           "ha annunciato", "portavoce", "ha sottolineato", "in una nota"],
+    "fr": ["a déclaré", "a dit", "selon", "a affirmé", "a expliqué", "a ajouté", "a annoncé", "porte-parole",
+           "a indiqué", "a souligné", "dans un communiqué"],
+    "de": ["sagte", "sagt", "erklärte", "laut", "teilte mit", "berichtete", "sprecher", "sprecherin", "betonte",
+           "so der", "so die", "mitteilte"],
+    "pl": ["powiedział", "powiedziała", "według", "stwierdził", "stwierdziła", "poinformował", "poinformowała",
+           "dodał", "dodała", "rzecznik", "oświadczył", "oświadczyła", "przekazał"],
+    "ru": ["сказал", "сказала", "заявил", "заявила", "по словам", "сообщил", "сообщила", "отметил", "отметила",
+           "по данным", "пресс-секретарь", "добавил", "добавила", "говорится в"],
+}
+MODALS = {
+    "en": ["should", "must", "need to", "ought to", "have to"],
+    "it": ["deve", "devono", "dovrebbe", "dovrebbero", "bisogna", "occorre"],
+    "fr": ["doit", "doivent", "devrait", "devraient", "il faut"],
+    "de": ["muss", "müssen", "sollte", "sollten", "soll"],
+    "pl": ["musi", "muszą", "powinien", "powinna", "powinni", "trzeba", "należy"],
+    "ru": ["должен", "должна", "должны", "нужно", "надо", "следует"],
+}
+# all patterns below run on lower-cased text: case-insensitive matching is several times slower
+NEWS_AGENCIES = re.compile(
+    r"\b(reuters|associated press|afp|agence france|ansa|adnkronos|tass|ria novosti|interfax|dpa|pap|bloomberg"
+    r"|xinhua|efe|ap)\b")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTE = re.compile(r"[\"“”„«»]")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER_TOKEN = re.compile(r"\b\w*\d\w*\b")
+_ALLCAPS = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]{2,}\b")
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё]+")
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_DATELINE = re.compile(r"^\s*[A-ZÀ-ÖØ-ÞА-ЯЁ][\w .,'/()-]{1,40}?\s*(?:\(\w+\)\s*)?[-–—:]\s", re.UNICODE)
+
+
+def _word_set(table: dict[str, str], language: str) -> frozenset[str]:
+    return frozenset(table.get(language, table["en"]).split())
+
+
+def _phrase_pattern(table: dict[str, list[str]], language: str) -> re.Pattern:
+    phrases = table.get(language, table["en"])
+    return re.compile(r"\b(?:" + "|".join(re.escape(p.lower()) for p in phrases) + r")\b")
+
+
+_PATTERN_CACHE: dict[tuple[str, str], Any] = {}
+
+
+def _cached(kind: str, language: str):
+    key = (kind, language)
+    if key not in _PATTERN_CACHE:
+        if kind == "first":
+            _PATTERN_CACHE[key] = _word_set(FIRST_PERSON, language)
+        elif kind == "second":
+            _PATTERN_CACHE[key] = _word_set(SECOND_PERSON, language)
+        elif kind == "attribution":
+            _PATTERN_CACHE[key] = _phrase_pattern(ATTRIBUTION, language)
+        else:
+            _PATTERN_CACHE[key] = _phrase_pattern(MODALS, language)
+    return _PATTERN_CACHE[key]
+
+
+STYLE_FEATURES: tuple[str, ...] = (
+    "log_chars", "log_paragraphs", "mean_sentence_words", "sd_sentence_words", "mean_paragraph_words",
+    "short_paragraph_share", "first_person_rate", "second_person_rate", "attribution_per_sentence",
+    "quote_marks_per_sentence", "quoted_paragraph_share", "exclamations_per_sentence", "questions_per_sentence",
+    "ellipses_per_sentence", "colons_per_sentence", "parentheses_per_sentence", "dashes_per_sentence",
+    "allcaps_word_rate", "capitalised_word_rate", "digit_char_rate", "number_token_rate", "year_rate",
+    "percent_currency_rate", "mean_word_length", "type_token_ratio", "modal_rate", "url_rate",
+    "news_agency_mentions", "dateline", "title_words", "title_question", "title_exclamation", "title_quote",
+    "title_colon", "title_capitalised_share",
+)
+TECHNIQUE_FEATURES: tuple[str, ...] = tuple(f"technique_{t}" for t in TECHNIQUE_NAMES) + (
+    "technique_any_mean", "technique_paragraph_share", "technique_scores_present")
+
+
+def _split_title_body(article: Article) -> tuple[str, list[str]]:
+    """The first paragraph is the title (SemEval files and ingested pages put it on line 1)."""
+    if article.paragraphs:
+        lines = [article.text[p.start:p.end] for p in article.paragraphs]
+    else:
+        lines = [line.strip() for line in article.text.split("\n") if line.strip()]
+    if not lines:
+        return "", []
+    title = article.title.strip() or lines[0]
+    body = lines[1:] if lines[0].strip() == title else lines
+    return title, body
+
+
+def style_features(article: Article) -> np.ndarray:
+    """The `STYLE_FEATURES` vector of one article (rates, so long and short articles compare)."""
+    language = article.language if article.language in FIRST_PERSON else "en"
+    title, body_lines = _split_title_body(article)
+    body = "\n".join(body_lines)
+    lower = body.lower()
+    words = _WORD.findall(lower)
+    n_words = max(len(words), 1)
+    n_chars = max(len(body), 1)
+    # sentence count from end punctuation; cheap and good enough for rates
+    sentence_ends = len(re.findall(r"[.!?…]+(?:\s|$)", body))
+    n_sentences = max(sentence_ends, len(body_lines), 1)
+    paragraph_words = np.array([len(_WORD.findall(line)) for line in body_lines] or [0], dtype=float)
+    sentence_words = np.array([len(_WORD.findall(s)) for s in re.split(r"[.!?…]+\s+", body) if s.strip()]
+                              or [0], dtype=float)
+    first = _cached("first", language)
+    second = _cached("second", language)
+    n_first = sum(map(first.__contains__, words))
+    n_second = sum(map(second.__contains__, words))
+    head = words[:500]
+    title_words = _WORD.findall(title)
+    features = {
+        "log_chars": math.log1p(len(body)),
+        "log_paragraphs": math.log1p(len(body_lines)),
+        "mean_sentence_words": float(sentence_words.mean()),
+        "sd_sentence_words": float(sentence_words.std()),
+        "mean_paragraph_words": float(paragraph_words.mean()),
+        "short_paragraph_share": float((paragraph_words < 10).mean()),
+        "first_person_rate": 100.0 * n_first / n_words,
+        "second_person_rate": 100.0 * n_second / n_words,
+        "attribution_per_sentence": len(_cached("attribution", language).findall(lower)) / n_sentences,
+        "quote_marks_per_sentence": len(_QUOTE.findall(body)) / n_sentences,
+        "quoted_paragraph_share": sum(1 for line in body_lines if _QUOTE.search(line)) / max(len(body_lines), 1),
+        "exclamations_per_sentence": body.count("!") / n_sentences,
+        "questions_per_sentence": body.count("?") / n_sentences,
+        "ellipses_per_sentence": (body.count("...") + body.count("…")) / n_sentences,
+        "colons_per_sentence": (body.count(":") + body.count(";")) / n_sentences,
+        "parentheses_per_sentence": body.count("(") / n_sentences,
+        "dashes_per_sentence": (body.count("—") + body.count("–") + body.count(" - ")) / n_sentences,
+        "allcaps_word_rate": 100.0 * len(_ALLCAPS.findall(body)) / n_words,
+        "capitalised_word_rate": 100.0 * max(len(_CAPITALISED.findall(body)) - n_sentences, 0) / n_words,
+        "digit_char_rate": 100.0 * sum(map(str.isdigit, body)) / n_chars,
+        "number_token_rate": 100.0 * len(_NUMBER_TOKEN.findall(body)) / n_words,
+        "year_rate": 100.0 * len(_YEAR.findall(body)) / n_words,
+        "percent_currency_rate": 100.0 * len(re.findall(r"[%$€£₽]", body)) / n_words,
+        "mean_word_length": sum(map(len, words)) / n_words,
+        "type_token_ratio": len(set(head)) / max(len(head), 1),
+        "modal_rate": 100.0 * len(_cached("modal", language).findall(lower)) / n_words,
+        "url_rate": 100.0 * len(_URL.findall(body)) / n_words,
+        "news_agency_mentions": math.log1p(len(NEWS_AGENCIES.findall(lower))),
+        "dateline": 1.0 if body_lines and _DATELINE.match(body_lines[0]) else 0.0,
+        "title_words": math.log1p(len(title_words)),
+        "title_question": 1.0 if "?" in title else 0.0,
+        "title_exclamation": 1.0 if "!" in title else 0.0,
+        "title_quote": 1.0 if _QUOTE.search(title) or "'" in title else 0.0,
+        "title_colon": 1.0 if ":" in title else 0.0,
+        "title_capitalised_share": (sum(1 for w in title_words if w[:1].isupper()) / len(title_words)
+                                    if title_words else 0.0),
+    }
+    return np.array([features[name] for name in STYLE_FEATURES], dtype=float)
+
+
+def technique_features(article: Article, threshold: float = 0.5) -> np.ndarray:
+    """Mean score of each technique over the paragraphs, from `Paragraph.technique_scores` (zeros if absent)."""
+    if not any(p.technique_scores for p in article.paragraphs):
+        return np.zeros(len(TECHNIQUE_FEATURES))
+    # the technique detector ran: a paragraph without scores has none above zero
+    matrix = np.array([[p.technique_scores.get(t, 0.0) for t in TECHNIQUE_NAMES] for p in article.paragraphs],
+                      dtype=float)
+    strongest = matrix.max(axis=1)
+    return np.concatenate([matrix.mean(axis=0), [strongest.mean(), float((strongest >= threshold).mean()), 1.0]])
+
+
+def gold_technique_scores(article: Article) -> None:
+    """Fill `technique_scores` from gold paragraph labels (1/0): for experiments measuring the upper bound."""
+    labels = article.gold.get("paragraphs") or {}
+    for paragraph in article.paragraphs:
+        found = labels.get(paragraph.line, [])
+        paragraph.technique_scores = {t: (1.0 if t in found else 0.0) for t in TECHNIQUE_NAMES}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# pickle-free storage, one bundle of vectorisers + arrays per language
+# --------------------------------------------------------------------------------------------------------------
+class Standardiser:
+    """Centre and scale dense features with statistics learned at fit time (clipped to limit outliers)."""
+
+    def __init__(self, mean: np.ndarray | None = None, scale: np.ndarray | None = None, clip: float = 5.0):
+        self.mean = mean
+        self.scale = scale
+        self.clip = clip
+
+    def fit(self, matrix: np.ndarray) -> "Standardiser":
+        self.mean = matrix.mean(axis=0)
+        scale = matrix.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        self.scale = scale
+        return self
+
+    def transform(self, matrix: np.ndarray) -> np.ndarray:
+        return np.clip((matrix - self.mean) / self.scale, -self.clip, self.clip)
+
+
+Bundle = tuple[dict[str, TfidfNgrams], dict[str, np.ndarray]]
+POOLED = "*"  # key of a model trained on all languages together
+
+
+def save_bundles(directory: Path, bundles: dict[str, Bundle], extra: dict[str, Any]) -> None:
+    """Write each language's vectoriser configs (with terms) to vocabulary.json and every array, idf included,
+    to weights.npz under "<language>/<name>"."""
+    state: dict[str, Any] = {"models": {}}
+    arrays: dict[str, np.ndarray] = {}
+    for key, (vectorizers, own_arrays) in bundles.items():
+        state["models"][key] = {}
+        for name, vectorizer in vectorizers.items():
+            config, idf = vectorizer.to_record()
+            state["models"][key][name] = config
+            arrays[f"{key}/idf_{name}"] = idf
+        for name, values in own_arrays.items():
+            arrays[f"{key}/{name}"] = values
+    state.update(extra)
+    (directory / VOCAB_FILE).write_text(json.dumps(state, ensure_ascii=False))
+    np.savez_compressed(directory / WEIGHTS_FILE, **arrays)
+
+
+def load_bundles(directory: Path) -> tuple[dict[str, Bundle], dict[str, Any]]:
+    state = json.loads((directory / VOCAB_FILE).read_text())
+    with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    bundles = {}
+    for key, configs in state.pop("models").items():
+        vectorizers = {name: TfidfNgrams.from_record(config, arrays[f"{key}/idf_{name}"])
+                       for name, config in configs.items()}
+        own = {name.split("/", 1)[1]: values for name, values in arrays.items()
+               if name.startswith(f"{key}/") and not name.split("/", 1)[1].startswith("idf_")}
+        bundles[key] = (vectorizers, own)
+    return bundles, state
+
+
+def group_by_language(articles: Sequence[Article], per_language: bool) -> dict[str, list[Article]]:
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault((article.language or "en") if per_language else POOLED, []).append(article)
+    return groups
+
+
+def pick_model(models: dict[str, Any], language: str):
+    """The model for `language`: its own, else the pooled one, else English, else the only one there is."""
+    for key in (language, POOLED, "en"):
+        if key in models:
+            return models[key]
+    return next(iter(models.values()))
+
+
+_ANALYSIS_CACHE: OrderedDict[tuple, Counter] = OrderedDict()
+_ANALYSIS_LOCK = threading.Lock()
+_ANALYSIS_CACHE_SIZE = 16
+
+
+def _ngram_counts(vectorizer: TfidfNgrams, text: str, cache: bool) -> Counter:
+    """N-gram counts of `text` under the vectoriser's analyser. Whole articles are cached for a moment because
+    genre, frames and the paragraph evidence all read the same text with the same word (1, 2)-gram analyser."""
+    key = (vectorizer.analyzer, tuple(vectorizer.ngram_range), text)
+    if cache:
+        with _ANALYSIS_LOCK:
+            found = _ANALYSIS_CACHE.get(key)
+        if found is not None:
+            return found
+    counts = Counter(vectorizer.analyse(text))
+    if cache:
+        with _ANALYSIS_LOCK:
+            _ANALYSIS_CACHE[key] = counts
+            while len(_ANALYSIS_CACHE) > _ANALYSIS_CACHE_SIZE:
+                _ANALYSIS_CACHE.popitem(last=False)
+    return counts
+
+
+_PARAGRAPH_CACHE: OrderedDict[tuple, list[Counter]] = OrderedDict()
+
+
+def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
+    """The n-grams `features.word_ngrams` builds from these tokens."""
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def paragraph_ngram_counts(vectorizer: TfidfNgrams, article: Article) -> list[Counter]:
+    """N-gram counts of each paragraph; as a by-product the whole article's counts enter the shared cache, built
+    from the same single tokenisation (text between paragraphs is only white space, so the article's tokens are
+    the paragraphs' tokens in order, plus the n-grams that cross a line break)."""
+    key = (vectorizer.analyzer, tuple(vectorizer.ngram_range), article.text)
+    with _ANALYSIS_LOCK:
+        found = _PARAGRAPH_CACHE.get(key)
+    if found is not None:
+        return found
+    texts = [article.text[p.start:p.end] for p in article.paragraphs]
+    if vectorizer.analyzer != "word":
+        return [_ngram_counts(vectorizer, text, cache=False) for text in texts]
+    low, high = vectorizer.ngram_range
+    token_lists = [word_ngrams(text, (1, 1)) for text in texts]  # the analyser's tokens
+    paragraph_counts = [Counter(_ngrams(tokens, low, high)) for tokens in token_lists]
+    whole = Counter()
+    for counts in paragraph_counts:
+        whole.update(counts)
+    every_token = [token for tokens in token_lists for token in tokens]
+    boundaries, position = set(), 0
+    for tokens in token_lists[:-1]:
+        position += len(tokens)
+        if 0 < position < len(every_token):
+            boundaries.add(position)
+    for n in range(max(low, 2), high + 1):
+        starts = {i for b in boundaries for i in range(max(0, b - n + 1), min(b, len(every_token) - n + 1))}
+        whole.update(" ".join(every_token[i:i + n]) for i in starts)
+    tiles = _paragraphs_tile_text(article)
+    with _ANALYSIS_LOCK:
+        if tiles:
+            _ANALYSIS_CACHE.setdefault(key, whole)
+        _PARAGRAPH_CACHE[key] = paragraph_counts
+        for store in (_ANALYSIS_CACHE, _PARAGRAPH_CACHE):
+            while len(store) > _ANALYSIS_CACHE_SIZE:
+                store.popitem(last=False)
+    return paragraph_counts
+
+
+def _paragraphs_tile_text(article: Article) -> bool:
+    """True when everything outside the paragraphs is white space and paragraphs are separated by some, as
+    `segment` makes them; only then are the article's tokens exactly the paragraphs' tokens."""
+    text, paragraphs = article.text, article.paragraphs
+    if not paragraphs or text[:paragraphs[0].start].strip() or text[paragraphs[-1].end:].strip():
+        return False
+    for before, after in zip(paragraphs, paragraphs[1:]):
+        gap = text[before.end:after.start]
+        if not gap or gap.strip():
+            return False
+    return True
+
+
+def prime_ngram_cache(vectorizers: Iterable[TfidfNgrams], article: Article) -> None:
+    """Tokenise a segmented article once for every detector that reads it (see `paragraph_ngram_counts`)."""
+    if _paragraphs_tile_text(article):
+        for vectorizer in vectorizers:
+            paragraph_ngram_counts(vectorizer, article)
+
+
+def tfidf_from_counts(vectorizer: TfidfNgrams, counters: Sequence[Counter], normalise: bool = True
+                      ) -> sparse.csr_matrix:
+    """Sublinear tf x idf rows (l2-normalised unless `normalise` is False) from n-gram counts, with vectorised
+    vocabulary look-ups: the same numbers as `TfidfNgrams.transform`."""
+    vocabulary = vectorizer.vocabulary_
+    idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+    column_chunks, value_chunks, indptr = [], [], [0]
+    for counts in counters:
+        columns = np.fromiter(map(vocabulary.get, counts.keys(), repeat(-1)), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        known = columns >= 0
+        columns = columns[known]
+        values = (1.0 + np.log(values[known])) * idf[columns]
+        if normalise:
+            norm = float(np.sqrt(values @ values))
+            if norm > 0:
+                values /= norm
+        column_chunks.append(columns)
+        value_chunks.append(values)
+        indptr.append(indptr[-1] + len(columns))
+    data = np.concatenate(value_chunks) if value_chunks else np.zeros(0)
+    indices = np.concatenate(column_chunks) if column_chunks else np.zeros(0, dtype=np.int64)
+    return sparse.csr_matrix((data, indices, np.asarray(indptr)), shape=(len(counters), len(vocabulary)))
+
+
+def tfidf_rows(vectorizer: TfidfNgrams, texts: Sequence[str], normalise: bool = True,
+               cache: bool = True) -> sparse.csr_matrix:
+    """The same numbers as `vectorizer.transform(texts)`, computed through the shared n-gram cache."""
+    return tfidf_from_counts(vectorizer, [_ngram_counts(vectorizer, text, cache) for text in texts], normalise)
+
+
+def article_text(article: Article) -> str:
+    """The text the n-gram models read: title + body."""
+    return article.text
+
+
+def ensure_segmented(article: Article) -> Article:
+    if not article.paragraphs and article.text.strip():
+        from ..segment import segment
+
+        segment(article)
+    return article
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the detector
+# --------------------------------------------------------------------------------------------------------------
+class _GenreModel:
+    """One language's model: standardised dense features + n-gram TF-IDF -> multinomial logistic regression."""
+
+    def __init__(self, vectorizers: dict[str, TfidfNgrams], standardiser: Standardiser, dense_weights: np.ndarray,
+                 coef: np.ndarray, intercept: np.ndarray):
+        self.vectorizers = vectorizers
+        self.standardiser = standardiser
+        self.dense_weights = dense_weights
+        self.coef = coef
+        self.intercept = intercept
+
+    def features(self, dense: np.ndarray, texts: list[str]) -> sparse.csr_matrix:
+        blocks = [sparse.csr_matrix(self.standardiser.transform(dense) * self.dense_weights)]
+        blocks += [tfidf_rows(vectorizer, texts) for vectorizer in self.vectorizers.values()]
+        return sparse.hstack(blocks, format="csr")
+
+    def probabilities(self, dense: np.ndarray, texts: list[str]) -> np.ndarray:
+        # block by block (same numbers as features() @ coef.T, without building the stacked matrix)
+        width = len(self.dense_weights)
+        logits = (self.standardiser.transform(dense) * self.dense_weights) @ self.coef[:, :width].T + self.intercept
+        for vectorizer in self.vectorizers.values():
+            size = len(vectorizer.vocabulary_)
+            logits = logits + np.asarray(tfidf_rows(vectorizer, texts) @ self.coef[:, width:width + size].T)
+            width += size
+        logits -= logits.max(axis=1, keepdims=True)
+        expd = np.exp(logits)
+        return expd / expd.sum(axis=1, keepdims=True)
+
+    def bundle(self) -> Bundle:
+        return self.vectorizers, {"coef": self.coef.astype(np.float32), "intercept": self.intercept,
+                                  "dense_mean": self.standardiser.mean, "dense_scale": self.standardiser.scale,
+                                  "dense_weights": self.dense_weights}
+
+    @classmethod
+    def from_bundle(cls, bundle: Bundle) -> "_GenreModel":
+        vectorizers, arrays = bundle
+        model = cls(vectorizers, Standardiser(arrays["dense_mean"], arrays["dense_scale"]), arrays["dense_weights"],
+                    arrays["coef"].astype(np.float64), arrays["intercept"])
+        expected = len(model.dense_weights) + sum(len(v.vocabulary_) for v in vectorizers.values())
+        if model.coef.shape != (len(GENRES), expected):
+            raise ValueError(f"weights have shape {model.coef.shape}, expected {(len(GENRES), expected)}")
+        return model
+
+
+class GenreDetector(Detector):
+    """Writes `article.genre = {"label", "probabilities": {reporting, opinion, satire}}`."""
+
+    name = "genre"
+
+    def __init__(self, C: float = 1.0, style_weight: float = 1.0, word_weight: float = 0.5,
+                 technique_weight: float = 0.0, word_max_features: int = 20000, char_max_features: int = 0,
+                 class_weight: str | None = "balanced", per_language: bool = True,
+                 languages: Sequence[str] | None = None):
+        self.C = C
+        self.style_weight = style_weight
+        self.word_weight = word_weight
+        # > 0 adds the technique-density block (needs `Paragraph.technique_scores` at training and at use)
+        self.technique_weight = technique_weight
+        self.word_max_features = word_max_features
+        self.char_max_features = char_max_features
+        self.class_weight = class_weight
+        # one model per language (style conventions and genre mixes differ by language) or one pooled model
+        self.per_language = per_language
+        self.languages = list(languages) if languages else None  # train on these languages only (None = all)
+
+    def _dense(self, articles: Sequence[Article]) -> np.ndarray:
+        blocks = [np.array([style_features(a) for a in articles]).reshape(len(articles), len(STYLE_FEATURES))]
+        if self.technique_weight > 0:
+            blocks.append(np.array([technique_features(a) for a in articles]))
+        return np.hstack(blocks)
+
+    def _dense_weights(self) -> np.ndarray:
+        weights = [np.full(len(STYLE_FEATURES), self.style_weight)]
+        if self.technique_weight > 0:
+            weights.append(np.full(len(TECHNIQUE_FEATURES), self.technique_weight))
+        return np.concatenate(weights)
+
+    def _fit_one(self, articles: list[Article]) -> _GenreModel:
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [article_text(a) for a in articles]
+        dense = self._dense(articles)
+        vectorizers: dict[str, TfidfNgrams] = {}
+        if self.word_max_features and self.word_weight > 0:
+            vectorizers["word"] = TfidfNgrams("word", (1, 2), max_features=self.word_max_features)
+        if self.char_max_features:
+            vectorizers["char"] = TfidfNgrams("char_wb", (2, 4), max_features=self.char_max_features)
+        for vectorizer in vectorizers.values():
+            vectorizer.fit(texts)
+        model = _GenreModel(vectorizers, Standardiser().fit(dense), self._dense_weights(), np.zeros(0), np.zeros(0))
+        matrix = model.features(dense, texts)
+        # the word block is scaled down while fitting so the n-grams (which memorise the training set) do not
+        # drown the style cues; the scale is folded into the weights afterwards, so prediction needs no scaling
+        column_scale = np.ones(matrix.shape[1])
+        if "word" in vectorizers:
+            offset = len(model.dense_weights)
+            column_scale[offset:offset + len(vectorizers["word"].vocabulary_)] = self.word_weight
+        matrix = sparse.csr_matrix(matrix @ sparse.diags(column_scale))
+        target = np.array([GENRES.index(a.gold["genre"]) for a in articles])
+        classifier = LogisticRegression(C=self.C, class_weight=self.class_weight or None, max_iter=3000)
+        classifier.fit(matrix, target)
+        # every genre gets a row; a genre absent from training keeps probability ~0
+        model.coef = np.zeros((len(GENRES), matrix.shape[1]))
+        model.intercept = np.full(len(GENRES), -30.0)
+        if len(classifier.classes_) == 2:
+            rows = np.vstack([-classifier.coef_[0], classifier.coef_[0]]) / 2
+            intercepts = np.array([-1.0, 1.0]) * classifier.intercept_[0] / 2
+        else:
+            rows, intercepts = classifier.coef_, classifier.intercept_
+        for row, cls in enumerate(classifier.classes_):
+            model.coef[cls], model.intercept[cls] = rows[row] * column_scale, intercepts[row]
+        return model
+
+    def fit(self, articles: list[Article], **kwargs) -> "GenreDetector":
+        labelled = [ensure_segmented(a) for a in articles if a.gold.get("genre") in GENRES
+                    and (not self.languages or a.language in self.languages)]
+        if not labelled:
+            raise ValueError("no articles with a gold genre to learn from")
+        groups = group_by_language(labelled, self.per_language)
+        self.models_ = {key: self._fit_one(group) for key, group in sorted(groups.items())
+                        if len({a.gold["genre"] for a in group}) >= 2}
+        if not self.models_:
+            raise ValueError("every language needs articles of at least two genres to learn from")
+        self.languages_ = sorted({a.language for a in labelled if a.language})
+        self.metadata_ = {
+            "training_articles": len(labelled), "languages": self.languages_,
+            "class_counts": {key: {g: sum(a.gold["genre"] == g for a in group) for g in GENRES}
+                             for key, group in sorted(groups.items())}}
+        self.version_ = f"genre-linear-{len(labelled)}"
+        return self
+
+    def predict_proba(self, articles: Sequence[Article]) -> np.ndarray:
+        result = np.zeros((len(articles), len(GENRES)))
+        by_model: dict[int, list[int]] = {}
+        for i, article in enumerate(articles):
+            ensure_segmented(article)
+            by_model.setdefault(id(pick_model(self.models_, article.language)), []).append(i)
+        for indices in by_model.values():
+            chosen = [articles[i] for i in indices]
+            model = pick_model(self.models_, chosen[0].language)
+            for article in chosen:
+                prime_ngram_cache(model.vectorizers.values(), article)
+            result[indices] = model.probabilities(self._dense(chosen), [article_text(a) for a in chosen])
+        return result
+
+    def annotate(self, article: Article) -> Article:
+        if not article.text.strip():
+            article.genre = None
+            return article
+        probabilities = self.predict_proba([article])[0]
+        article.genre = {"label": GENRES[int(probabilities.argmax())],
+                         "probabilities": {g: round(float(p), 4) for g, p in zip(GENRES, probabilities)}}
+        return article
+
+    def _save_weights(self, directory: Path) -> None:
+        save_bundles(directory, {key: model.bundle() for key, model in self.models_.items()},
+                     {"languages": self.languages_, "classes": list(GENRES),
+                      "dense_features": list(STYLE_FEATURES)
+                      + (list(TECHNIQUE_FEATURES) if self.technique_weight > 0 else [])})
+
+    def _load_weights(self, directory: Path) -> None:
+        bundles, state = load_bundles(directory)
+        if state.get("classes") != list(GENRES):
+            raise ValueError(f"model classes {state.get('classes')} differ from {list(GENRES)}")
+        self.models_ = {key: _GenreModel.from_bundle(bundle) for key, bundle in bundles.items()}
+        self.languages_ = state.get("languages") or []
+
+
+def train(articles: list[Article], **params) -> GenreDetector:
+    """Fit a `GenreDetector` on the articles that have a gold genre."""
+    return GenreDetector(**params).fit(articles)

@@ -1,0 +1,161 @@
+"""GenreDetector: learns an obvious pattern from a tiny invented corpus, saves/loads exactly, and the shipped
+model gives valid output."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinscope.detectors import load_detector
+from spinscope.detectors.genre import (STYLE_FEATURES, TECHNIQUE_FEATURES, GenreDetector,
+                                       style_features, technique_features, train)
+from spinscope.segment import segment
+from spinscope.settings import PACKAGED_MODELS
+from spinscope.taxonomy import GENRES
+from spinscope.types import Article
+
+PLACES = ["Lyon", "Oslo", "Denver", "Perth", "Kyoto", "Quito", "Tunis", "Graz"]
+TOPICS = ["bridge", "budget", "school", "harbour", "railway", "hospital", "library", "tax"]
+
+
+def _reporting(rng: random.Random) -> str:
+    place, topic = rng.choice(PLACES), rng.choice(TOPICS)
+    return (f"Council approves {topic} plan\n\n"
+            f"{place.upper()} - The city council on Tuesday approved the {topic} plan by {rng.randint(10, 40)} "
+            f"votes to {rng.randint(1, 9)}, officials said.\n"
+            f"\"We expect work to start in {rng.choice(['March', 'May', 'June'])},\" a spokesman told reporters, "
+            f"according to a statement.\n"
+            f"The project will cost {rng.randint(2, 90)} million euros, the ministry said on Wednesday.\n")
+
+
+def _opinion(rng: random.Random) -> str:
+    topic = rng.choice(TOPICS)
+    return (f"Why I think the {topic} plan is a mistake\n\n"
+            f"I have watched this {topic} debate for years and I believe we must stop it now.\n"
+            f"You should ask yourself who benefits; my answer is simple: not you and not me.\n"
+            f"We deserve better, and our leaders must listen to us before it is too late.\n")
+
+
+def _satire(rng: random.Random) -> str:
+    topic = rng.choice(TOPICS)
+    return (f"Local man declares himself emperor of the {topic}!\n\n"
+            f"Sources confirm the {topic} has been crowned, wearing a tiny hat!!!\n"
+            f"Area residents wonder: is the {topic} smarter than the council? Probably! Obviously!\n"
+            f"LOL. The emperor refused to comment, citing a busy nap schedule!\n")
+
+
+def _corpus(n: int, seed: int) -> list[Article]:
+    rng = random.Random(seed)
+    articles = []
+    for k in range(n):
+        for genre, make in (("reporting", _reporting), ("opinion", _opinion), ("satire", _satire)):
+            articles.append(Article(text=make(rng), id=f"{genre}{k}", language="en", gold={"genre": genre}))
+    return articles
+
+
+@pytest.fixture(scope="module")
+def fitted() -> GenreDetector:
+    return train(_corpus(8, seed=1), word_max_features=500)
+
+
+def test_learns_an_obvious_pattern(fitted):
+    unseen = _corpus(3, seed=99)
+    for article in unseen:
+        fitted.annotate(article)
+        assert article.genre["label"] == article.gold["genre"], article.text
+        assert sum(article.genre["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+        assert set(article.genre["probabilities"]) == set(GENRES)
+
+
+def test_style_features_capture_person_quotes_and_attribution():
+    rng = random.Random(0)
+    reporting = segment(Article(text=_reporting(rng), language="en"))
+    opinion = segment(Article(text=_opinion(rng), language="en"))
+    rep, opi = style_features(reporting), style_features(opinion)
+    index = {name: i for i, name in enumerate(STYLE_FEATURES)}
+    assert rep[index["attribution_per_sentence"]] > opi[index["attribution_per_sentence"]]
+    assert opi[index["first_person_rate"]] > rep[index["first_person_rate"]]
+    assert opi[index["second_person_rate"]] > rep[index["second_person_rate"]]
+    assert rep[index["dateline"]] == 1.0 and opi[index["dateline"]] == 0.0
+    assert len(rep) == len(STYLE_FEATURES) and np.isfinite(rep).all()
+
+
+def test_technique_features_are_optional():
+    article = segment(Article(text="Title\nA paragraph.\nAnother one.", language="en"))
+    assert not technique_features(article).any()  # no technique scores: a zero block, not an error
+    article.paragraphs[1].technique_scores = {"Loaded_Language": 0.8}
+    values = technique_features(article)
+    assert values[len(TECHNIQUE_FEATURES) - 1] == 1.0  # "present" flag
+    assert values[len(TECHNIQUE_FEATURES) - 2] == pytest.approx(1 / 3)  # share of paragraphs above 0.5
+
+
+def test_technique_block_used_when_enabled():
+    corpus = _corpus(6, seed=3)
+    for article in corpus:  # opinion articles get high technique scores, the others none
+        segment(article)
+        for paragraph in article.paragraphs:
+            paragraph.technique_scores = {"Loaded_Language": 0.9 if article.gold["genre"] == "opinion" else 0.0}
+    detector = train(corpus, technique_weight=1.0, word_max_features=0)
+    assert detector.models_["en"].standardiser.mean.shape == (len(STYLE_FEATURES) + len(TECHNIQUE_FEATURES),)
+    fresh = segment(Article(text=_opinion(random.Random(5)), language="en"))
+    assert detector.annotate(fresh).genre["label"] in GENRES  # works without technique scores too
+
+
+def test_save_load_round_trip_is_identical(fitted, tmp_path: Path):
+    fitted.save(tmp_path / "genre")
+    loaded = load_detector(tmp_path / "genre")
+    assert isinstance(loaded, GenreDetector)
+    articles = _corpus(2, seed=7)
+    np.testing.assert_allclose(loaded.predict_proba(articles), fitted.predict_proba(articles), rtol=1e-5, atol=1e-6)
+    assert not list((tmp_path / "genre").glob("*.pkl"))
+
+
+def test_cached_tfidf_rows_match_the_shared_vectoriser():
+    from spinscope.detectors.features import TfidfNgrams
+    from spinscope.detectors.genre import tfidf_rows
+
+    texts = [a.text for a in _corpus(3, seed=2)]
+    vectorizer = TfidfNgrams("word", (1, 2), min_df=1, max_features=200).fit(texts)
+    expected = vectorizer.transform(texts).toarray()
+    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), expected, atol=1e-6)
+    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), expected, atol=1e-6)  # from the cache
+
+
+def test_one_tokenisation_gives_the_article_and_paragraph_counts_exactly():
+    from collections import Counter
+
+    from spinscope.detectors.features import TfidfNgrams
+    from spinscope.detectors.genre import _ANALYSIS_CACHE, paragraph_ngram_counts
+
+    text = "Title: it's here!\n\n  First line, two words.\n—\nWhy? Because I said so…\r\nLast one"
+    article = segment(Article(text=text, language="en"))
+    vectorizer = TfidfNgrams("word", (1, 2), min_df=1).fit([text])
+    analyser = vectorizer.analyse
+    _ANALYSIS_CACHE.clear()
+    paragraphs = paragraph_ngram_counts(vectorizer, article)
+    assert paragraphs == [Counter(analyser(text[p.start:p.end])) for p in article.paragraphs]
+    assert _ANALYSIS_CACHE[("word", (1, 2), text)] == Counter(analyser(text))
+
+
+def test_fit_without_labels_is_a_clear_error():
+    with pytest.raises(ValueError, match="gold genre"):
+        GenreDetector().fit([Article(text="no label here")])
+
+
+def test_empty_article_gets_no_genre(fitted):
+    assert fitted.annotate(Article(text="  ")).genre is None
+
+
+def test_shipped_model_gives_valid_output():
+    directory = PACKAGED_MODELS / "genre"
+    if not (directory / "params.json").exists():
+        pytest.skip("no shipped genre model yet")
+    detector = load_detector(directory)
+    article = segment(Article(text=_reporting(random.Random(4)), language="en"))
+    detector.annotate(article)
+    assert article.genre["label"] in GENRES
+    assert sum(article.genre["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert "cv" in detector.metadata_ and "command" in detector.metadata_
