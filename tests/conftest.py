@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from spinscope.data import default_data_root
 
 SHARED = default_data_root().parent
+# test helper modules (cli_helpers.py) live next to this file; importlib import mode does not add it to sys.path
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def _require(path: Path) -> Path:

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "spinscope" / "examples" / "council_budget.txt"
-
-
-def run_cli(*args: str, stdin: str | bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, **(env or {})}
-    environment.pop("SPINSCOPE_DEBUG", None)
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    return subprocess.run([sys.executable, "-m", "spinscope.cli", *args], input=data, capture_output=True,
-                          env=environment, timeout=300)
 
 
 def check_offsets(result: dict) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-from spinscope.data import ISO_CODE, default_data_root, load_ptc2020, load_semeval2023
+from spinscope.data import default_data_root, load_ptc2020, load_semeval2023
 from spinscope.segment import segment
 from spinscope.taxonomy import TECHNIQUE_NAMES
 from spinscope.types import Article

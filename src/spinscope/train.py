@@ -6,6 +6,7 @@ The CLI's `train`, `evaluate` and `predict-semeval` commands are thin wrappers o
 from __future__ import annotations
 
 import importlib
+import inspect
 import platform
 import time
 from pathlib import Path
@@ -16,10 +17,10 @@ from .errors import InputError
 from .settings import Settings
 from .types import Article
 
-COMPONENT_MODULES = {
-    "techniques": "spinscope.detectors.techniques",
-    "genre": "spinscope.detectors.genre",
-    "frames": "spinscope.detectors.frames",
+COMPONENT_CLASSES = {
+    "techniques": ("spinscope.detectors.techniques", "TechniqueDetector"),
+    "genre": ("spinscope.detectors.genre", "GenreDetector"),
+    "frames": ("spinscope.detectors.frames", "FrameDetector"),
 }
 
 
@@ -49,14 +50,23 @@ def load_corpus(data: list[Path], languages: list[str], ptc: Path | None = None)
 
 
 def _module(component: str):
-    if component not in COMPONENT_MODULES:
+    if component not in COMPONENT_CLASSES:
         raise InputError(f"unknown component {component!r}")
-    return importlib.import_module(COMPONENT_MODULES[component])
+    return importlib.import_module(COMPONENT_CLASSES[component][0])
+
+
+def _seeded(cls: type, params: dict, seed: int) -> dict:
+    """`params` with the seed set, for detector classes that take one."""
+    if "seed" in inspect.signature(cls.__init__).parameters:
+        return {**params, "seed": seed}
+    return params
 
 
 def train_component(component: str, articles: list[Article], seed: int = 0, **params) -> Detector:
+    module = _module(component)
     started = time.perf_counter()
-    detector = _module(component).train(articles, random_state=seed, **params)
+    cls = getattr(module, COMPONENT_CLASSES[component][1])
+    detector = module.train(articles, **_seeded(cls, params, seed))
     detector.metadata_ = {
         **getattr(detector, "metadata_", {}),
         "trained_on": _corpus_summary(articles),
@@ -82,14 +92,12 @@ def _corpus_summary(articles: list[Article]) -> dict:
 
 def _detector_factory(component: str, model_dir: Path | None, seed: int):
     """A fresh unfitted detector with the configuration of `model_dir` (or the component's defaults)."""
-    module = _module(component)
     if model_dir is None:
-        return lambda: module.make_detector(random_state=seed)
-    configured = load_detector(model_dir)
-    params = configured.get_params()
-    cls = type(configured)
-    if "random_state" in params:
-        params["random_state"] = seed
+        cls, params = getattr(_module(component), COMPONENT_CLASSES[component][1]), {}
+    else:
+        configured = load_detector(model_dir)
+        cls, params = type(configured), configured.get_params()
+    params = _seeded(cls, params, seed)
     return lambda: cls(**params)
 
 

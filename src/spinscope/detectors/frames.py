@@ -75,12 +75,23 @@ class _FrameModel:
         self.intercept = intercept
         self.thresholds = thresholds
 
+    def weight_blocks(self) -> list[np.ndarray]:
+        """Per vectoriser, its (terms x frames) weights, contiguous: a strided view would be copied on every
+        sparse product."""
+        blocks = self.__dict__.get("_blocks")
+        if blocks is None:
+            blocks, width = [], 0
+            for vectorizer in self.vectorizers.values():
+                size = len(vectorizer.vocabulary_)
+                blocks.append(np.ascontiguousarray(self.coef[:, width:width + size].T))
+                width += size
+            self.__dict__["_blocks"] = blocks
+        return blocks
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        logits, width = np.tile(self.intercept, (len(texts), 1)), 0
-        for vectorizer in self.vectorizers.values():
-            size = len(vectorizer.vocabulary_)
-            logits += np.asarray(tfidf_rows(vectorizer, texts) @ self.coef[:, width:width + size].T)
-            width += size
+        logits = np.tile(self.intercept, (len(texts), 1))
+        for vectorizer, weights in zip(self.vectorizers.values(), self.weight_blocks()):
+            logits += np.asarray(tfidf_rows(vectorizer, texts) @ weights)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def bundle(self):
@@ -207,15 +218,13 @@ class FrameDetector(Detector):
             return np.zeros((0, len(FRAME_NAMES)))
         model = pick_model(self.models_, article.language)
         texts = [article.text[p.start:p.end] for p in article.paragraphs]
-        evidence, width = np.zeros((len(texts), len(FRAME_NAMES))), 0
-        for vectorizer in model.vectorizers.values():
-            size = len(vectorizer.vocabulary_)
+        evidence = np.zeros((len(texts), len(FRAME_NAMES)))
+        for vectorizer, weights in zip(model.vectorizers.values(), model.weight_blocks()):
             parts = tfidf_from_counts(vectorizer, paragraph_ngram_counts(vectorizer, article), normalise=False)
             whole = tfidf_rows(vectorizer, [article_text(article)], normalise=False)
             # divide by the whole article's vector length, as the article-level prediction does
             norm = float(np.sqrt((whole.data ** 2).sum())) or 1.0
-            evidence += np.asarray(parts @ model.coef[:, width:width + size].T) / norm
-            width += size
+            evidence += np.asarray(parts @ weights) / norm
         return evidence
 
     def annotate(self, article: Article) -> Article:

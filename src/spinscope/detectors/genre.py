@@ -459,12 +459,14 @@ class _GenreModel:
 
     def probabilities(self, dense: np.ndarray, texts: list[str]) -> np.ndarray:
         # block by block (same numbers as features() @ coef.T, without building the stacked matrix)
-        width = len(self.dense_weights)
-        logits = (self.standardiser.transform(dense) * self.dense_weights) @ self.coef[:, :width].T + self.intercept
-        for vectorizer in self.vectorizers.values():
-            size = len(vectorizer.vocabulary_)
-            logits = logits + np.asarray(tfidf_rows(vectorizer, texts) @ self.coef[:, width:width + size].T)
-            width += size
+        blocks = self.__dict__.get("_blocks")
+        if blocks is None:  # contiguous (features x classes) weights: a strided view is copied on every product
+            edges = np.cumsum([0, len(self.dense_weights)] + [len(v.vocabulary_) for v in self.vectorizers.values()])
+            blocks = [np.ascontiguousarray(self.coef[:, a:b].T) for a, b in zip(edges, edges[1:])]
+            self.__dict__["_blocks"] = blocks
+        logits = (self.standardiser.transform(dense) * self.dense_weights) @ blocks[0] + self.intercept
+        for vectorizer, weights in zip(self.vectorizers.values(), blocks[1:]):
+            logits = logits + np.asarray(tfidf_rows(vectorizer, texts) @ weights)
         logits -= logits.max(axis=1, keepdims=True)
         expd = np.exp(logits)
         return expd / expd.sum(axis=1, keepdims=True)
