@@ -207,12 +207,33 @@ def from_text(text: str, *, source: str = "", id: str | None = None, title: str 
     if not strip_blank(text):
         raise InputError(f"{name}: empty input")
     _check_chars(text, name, settings)
+    for field_name, value in (("text", text), ("title", title), ("id", id), ("url", url), ("outlet", outlet),
+                              ("published", published)):
+        _check_encodable(value, name, field_name)
     return Article(
         text=text,
         id=str(id) if id not in (None, "") else _text_id(text),
         title=_first_line(text) if title is None else str(title),
         url=url, outlet=outlet, published=published, language=language, source=source,
     )
+
+
+def _check_encodable(value, name: str, field_name: str) -> None:
+    """Refuse lone surrogates (JSON "\\ud800"): such a str cannot be written as UTF-8 anywhere downstream."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"{name}: {field_name} holds invalid Unicode (a lone surrogate at offset {exc.start})")
+
+
+def _text_codec(declared: str) -> str | None:
+    """The Python codec for a declared charset, or None when unknown or not a text encoding (base64, zlib...)."""
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _html_charset(data: bytes, content_type: str | None) -> str | None:
@@ -230,10 +251,7 @@ def _decode_html(data: bytes, name: str, content_type: str | None = None) -> str
         return decode_bytes(data, name)
     declared = _html_charset(data, content_type)
     if declared:
-        try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            codec = None
+        codec = _text_codec(declared)
         if codec and codec not in ("utf-8",):
             if codec == "latin-1":  # what browsers do: ISO-8859-1 labels mean windows-1252
                 codec = "cp1252"
@@ -241,7 +259,7 @@ def _decode_html(data: bytes, name: str, content_type: str | None = None) -> str
                 raise InputError(f"{name}: looks like a binary file (it contains NUL bytes)")
             try:
                 return _checked_text(data.decode(codec), name)
-            except UnicodeDecodeError:
+            except UnicodeError:
                 pass  # pages often declare a charset they do not use; UTF-8 gets its chance below
     return decode_bytes(data, name)
 
@@ -543,9 +561,10 @@ def fetch_url(url: str, settings: Settings | None = None) -> Article:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "text/plain":
         charset = _HEADER_CHARSET.search(content_type)
+        codec = _text_codec(charset.group(1)) if charset else None
         try:
-            text = body.decode(charset.group(1)) if charset else decode_bytes(body, url)
-        except (LookupError, UnicodeDecodeError):
+            text = body.decode(codec) if codec else decode_bytes(body, url)
+        except UnicodeError:
             text = decode_bytes(body, url)
         article = from_text(_checked_text(text, url), source=url, url=final_url, settings=settings)
         article.outlet = (urlsplit(final_url).hostname or "").removeprefix("www.")
