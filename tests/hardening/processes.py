@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def find_chromium() -> str | None:
-    candidates = [os.environ.get("SPINSCOPE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                  shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
 
 
 def free_port() -> int:

@@ -21,7 +21,8 @@ from spinscope.settings import Settings
 from spinscope.types import Article
 
 from hostile import FLAGGED, HOSTILE_URLS, SCRIPT_PAYLOADS, check_page
-from processes import CHROMIUM_ARGS, find_chromium, post_raw
+from browser_helpers import CHROMIUM_ARGS, find_chromium
+from processes import post_raw
 
 MB = 1_000_000
 

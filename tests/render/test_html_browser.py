@@ -3,8 +3,6 @@ hostile article content cannot run script. Skips when no Chromium binary is inst
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,23 +11,14 @@ from spinscope.render.html import to_html
 from spinscope.segment import segment
 from spinscope.taxonomy import BY_NAME
 from spinscope.types import Article
+from browser_helpers import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def find_chromium() -> str | None:
-    candidates = [os.environ.get("SPINSCOPE_CHROMIUM"), "/usr/bin/chromium",
-                  shutil.which("chromium"), shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
-    reason="no Chromium binary found (set SPINSCOPE_CHROMIUM, or `apt-get install chromium` for /usr/bin/chromium)")
+    reason=NO_CHROMIUM)
 
 HOSTILE_TITLE = "<script>window.__pwned = 'title'; alert(1)</script>\"><svg onload=\"window.__pwned='svg'\">"
 HOSTILE_OUTLET = "<img src=x onerror=\"window.__pwned='outlet'; alert(2)\">"

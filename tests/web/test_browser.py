@@ -4,31 +4,20 @@ checked for console errors, which is where CSP violations show up. Skips when no
 
 from __future__ import annotations
 
-import os
-import shutil
 
 import pytest
 
 from spinscope.taxonomy import BY_NAME
 from spinscope.web.app import create_app
 from web_helpers import SAMPLE_ARTICLE, ServerThread
+from browser_helpers import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def find_chromium() -> str | None:
-    candidates = [os.environ.get("SPINSCOPE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                  shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
-    reason="no Chromium binary found (set SPINSCOPE_CHROMIUM, or `apt-get install chromium` for /usr/bin/chromium)")
+    reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")

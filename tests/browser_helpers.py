@@ -1,0 +1,17 @@
+"""Finding and launching Debian's Chromium for the headless-browser tests (Playwright's own download is not used)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+# background networking off: this machine's closed network refuses Chromium's own connections
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+NO_CHROMIUM = "no Chromium binary found (set SPINSCOPE_CHROMIUM, or `apt-get install chromium` for /usr/bin/chromium)"
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("SPINSCOPE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                  shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
