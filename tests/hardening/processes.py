@@ -1,5 +1,5 @@
-"""Real servers for the hardening tests: start `spinscope serve` on a free loopback port, send a server a raw
-(huge) request body, and find Chromium."""
+"""Real servers for the hardening tests: start `spinscope serve` on a free loopback port, and send a server a raw
+(huge) request body."""
 
 from __future__ import annotations
 
