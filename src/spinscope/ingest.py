@@ -299,6 +299,7 @@ def from_html(html: str | bytes, *, source: str = "", settings: Settings | None 
     elif not strip_blank(html):
         raise InputError(f"{name}: empty input")
     _check_chars(html, name, settings)
+    _check_encodable(html, name, "HTML")  # lxml would silently stop at a lone surrogate
     document = _extract_html(html, name)
     body_lines = [strip_blank(line) for line in ((document.text or "") if document else "").split("\n")]
     body_lines = [line for line in body_lines if line]

@@ -82,6 +82,12 @@ def test_text_with_a_lone_surrogate_is_refused_as_input_error():
         from_text("The harbour board met \ud800 on Tuesday.", source="api")
 
 
+def test_html_str_with_a_lone_surrogate_is_refused_not_truncated():
+    html = "<html><body><p>Harbour \udc80 news about the ferry timetable and the pier.</p></body></html>"
+    with pytest.raises(InputError):  # today: an Article whose text is just "Harbour"
+        from_html(html, source="page.html")
+
+
 def test_jsonl_line_with_a_lone_surrogate_becomes_a_failure(tmp_path):
     path = tmp_path / "batch.jsonl"
     path.write_text('{"id": "a", "text": "Fine article about the pier."}\n'
