@@ -25,6 +25,18 @@ CACHE = Path(os.environ.get("SPINSCOPE_EXPERIMENT_CACHE", "/tmp/spinscope_techni
 CACHE.mkdir(parents=True, exist_ok=True)
 
 
+def parse_params(items: list[str]) -> dict:
+    """`key=value` command-line items as detector parameters (values read as JSON when they parse)."""
+    params = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
 def load_language(folder_name: str = "en") -> list[Article]:
     root = default_data_root() / "semeval2023" / folder_name
     return [a for a in load_semeval2023(root) if "paragraphs" in a.gold]

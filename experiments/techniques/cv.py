@@ -9,13 +9,12 @@ Prints one summary line and appends the full result to $SPINSCOPE_EXPERIMENT_CAC
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import cross_validate, load_language, save_result, summary_line  # noqa: E402
+from common import parse_params, cross_validate, load_language, save_result, summary_line  # noqa: E402
 
 from spinscope.data import ISO_CODE  # noqa: E402
 from spinscope.detectors.techniques import TechniqueDetector, choose_thresholds  # noqa: E402
@@ -52,13 +51,7 @@ def main() -> None:
     parser.add_argument("--language", default="en", help="SemEval folder name: en it ru fr ge po")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N articles (smoke runs)")
     args = parser.parse_args()
-    params = {}
-    for item in args.params:
-        key, _, value = item.partition("=")
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
+    params = parse_params(args.params)
     language = ISO_CODE[args.language]
     params.setdefault("languages", [language])
     articles = load_language(args.language)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import load_language  # noqa: E402
+from common import parse_params, load_language  # noqa: E402
 
 import sklearn  # noqa: E402
 
@@ -32,13 +32,7 @@ def main() -> None:
     parser.add_argument("--cv-results", type=Path, default=None, help="JSON with the CV summary to record")
     parser.add_argument("params", nargs="*")
     args = parser.parse_args()
-    params = {}
-    for item in args.params:
-        key, _, value = item.partition("=")
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
+    params = parse_params(args.params)
     articles = []
     counts = {}
     for folder in args.languages:

@@ -550,17 +550,16 @@ class _Speakers:
 
     def who_at(self, position: int) -> tuple[str | None, str | None]:
         """Speaker starting at `position`: a pronoun, a name, or an unnamed-source phrase."""
-        pronoun = re.match(r"(he|she|they)\b", self.text[position:position + 5], re.IGNORECASE)
-        if pronoun:
-            return self.resolve_pronoun(position, pronoun.group(1).lower())
-        mention = self.finder.source_at(position)
-        return (mention.name, mention.kind) if mention else (None, None)
+        return self._speaker(position, self.finder.source_at)
 
     def who_after_verb(self, position: int) -> tuple[str | None, str | None]:
+        return self._speaker(position, self.finder.source_after_verb)
+
+    def _speaker(self, position: int, find) -> tuple[str | None, str | None]:
         pronoun = re.match(r"(he|she|they)\b", self.text[position:position + 5], re.IGNORECASE)
         if pronoun:
             return self.resolve_pronoun(position, pronoun.group(1).lower())
-        mention = self.finder.source_after_verb(position)
+        mention = find(position)
         return (mention.name, mention.kind) if mention else (None, None)
 
     def who_ending_at(self, end: int) -> tuple[str | None, str | None]:

@@ -21,7 +21,7 @@ from spinscope.settings import Settings
 from spinscope.types import Article
 
 from hostile import FLAGGED, HOSTILE_URLS, SCRIPT_PAYLOADS, check_page
-from browser_helpers import CHROMIUM_ARGS, find_chromium
+from browser_helpers import find_chromium, launched_chromium
 from processes import post_raw
 
 MB = 1_000_000
@@ -108,11 +108,9 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 POKE = """() => {

@@ -11,7 +11,7 @@ from spinscope.render.html import to_html
 from spinscope.segment import segment
 from spinscope.taxonomy import BY_NAME
 from spinscope.types import Article
-from browser_helpers import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium
+from browser_helpers import NO_CHROMIUM, find_chromium, launched_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -54,10 +54,8 @@ def mark_of(result: dict, technique: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from spinscope.taxonomy import BY_NAME
 from spinscope.web.app import create_app
 from web_helpers import SAMPLE_ARTICLE, ServerThread
-from browser_helpers import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium
+from browser_helpers import NO_CHROMIUM, find_chromium, launched_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -29,10 +29,8 @@ def server(settings, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
