@@ -13,19 +13,7 @@ pytest.importorskip("distributed", reason="batch extra (dask[distributed]) not i
 pytest.importorskip("pyarrow", reason="batch extra (pyarrow) not installed")
 
 
-def _load_local_batch_tests():
-    """The corpus helpers of test_batch.py (tests run with --import-mode=importlib, so import it by path)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_batch_test_helpers", Path(__file__).with_name("test_batch.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _load_local_batch_tests()
-FAST, corpus_inputs, output_ids = _helpers.FAST, _helpers.corpus_inputs, _helpers.output_ids
-read_jsonl, write_corpus = _helpers.read_jsonl, _helpers.write_corpus
+from batch_helpers import FAST, corpus_inputs, output_ids, read_jsonl, write_corpus  # noqa: E402
 from spinscope.batch import BatchOptions, run_batch  # noqa: E402
 from spinscope.settings import Settings  # noqa: E402
 

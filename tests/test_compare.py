@@ -11,22 +11,7 @@ from spinscope.compare import article_from_dict, compare, outlet_name
 from spinscope.errors import InputError
 from spinscope.render.compare import compare_to_html, compare_to_json, compare_to_text
 from spinscope.types import Article
-
-
-def _story_texts():
-    """The hand-written stories of tests/test_cluster.py (one copy of the texts for both test files)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("_compare_story_texts", Path(__file__).with_name("test_cluster.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_texts = _story_texts()
-PORT_1, PORT_2, PORT_3 = _texts.PORT_1, _texts.PORT_2, _texts.PORT_3
-FLOOD_1, FLOOD_2, MINISTER_1, MINISTER_2 = _texts.FLOOD_1, _texts.FLOOD_2, _texts.MINISTER_1, _texts.MINISTER_2
+from story_texts import FLOOD_1, FLOOD_2, MINISTER_1, MINISTER_2, PORT_1, PORT_2, PORT_3
 
 
 def _articles() -> list[Article]:
