@@ -10,7 +10,9 @@ import pytest
 from spinscope.data import default_data_root
 
 SHARED = default_data_root().parent
-# test helper modules (cli_helpers.py) live next to this file; importlib import mode does not add it to sys.path
+# test helper modules (cli_helpers.py here, web_helpers.py in web/) are imported by name; importlib import mode
+# does not put test folders on sys.path
+sys.path.insert(0, str(Path(__file__).parent / "web"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 
@@ -38,3 +40,12 @@ def semeval_dir() -> Path:
 @pytest.fixture(scope="session")
 def ptc_dir() -> Path:
     return _require(SHARED / "data" / "ptc2020")
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """A model folder with real technique, genre and frame detectors fitted on a small invented corpus, fitted once
+    per session for the web and hardening tests."""
+    from web_helpers import fit_models
+
+    return fit_models(tmp_path_factory.mktemp("models"))

@@ -115,7 +115,7 @@ def test_save_load_round_trip_is_identical(fitted, tmp_path: Path):
 
 def test_cached_tfidf_rows_match_the_shared_vectoriser():
     from spinscope.detectors.features import TfidfNgrams
-    from spinscope.detectors.genre import tfidf_rows
+    from spinscope.detectors.article_features import tfidf_rows
 
     texts = [a.text for a in _corpus(3, seed=2)]
     vectorizer = TfidfNgrams("word", (1, 2), min_df=1, max_features=200).fit(texts)
@@ -128,7 +128,7 @@ def test_one_tokenisation_gives_the_article_and_paragraph_counts_exactly():
     from collections import Counter
 
     from spinscope.detectors.features import TfidfNgrams
-    from spinscope.detectors.genre import _ANALYSIS_CACHE, paragraph_ngram_counts
+    from spinscope.detectors.article_features import _ANALYSIS_CACHE, paragraph_ngram_counts
 
     text = "Title: it's here!\n\n  First line, two words.\n—\nWhy? Because I said so…\r\nLast one"
     article = segment(Article(text=text, language="en"))

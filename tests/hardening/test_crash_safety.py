@@ -49,9 +49,9 @@ def check_library(db_path: Path) -> dict[str, dict]:
     return newest
 
 
-def test_server_killed_while_clients_write_loses_no_acknowledged_analysis(hardening_model_dir, tmp_path):
+def test_server_killed_while_clients_write_loses_no_acknowledged_analysis(model_dir, tmp_path):
     db_path = tmp_path / "library.db"
-    process, port = start_server(db_path, hardening_model_dir, tmp_path / "server.log")
+    process, port = start_server(db_path, model_dir, tmp_path / "server.log")
     base = f"http://127.0.0.1:{port}"
     texts = [f"Report number {i}\n\n{article.text}" for i, article in enumerate(synthetic_corpus(400, seed=11))]
     acknowledged: dict[str, dict] = {}
@@ -112,7 +112,7 @@ BATCH_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_batch_killed_mid_write_keeps_committed_results_and_resumes(hardening_model_dir, model_settings,
+def test_batch_killed_mid_write_keeps_committed_results_and_resumes(model_dir, model_settings,
                                                                      tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     articles = synthetic_corpus(60, seed=5)
@@ -123,7 +123,7 @@ def test_batch_killed_mid_write_keeps_committed_results_and_resumes(hardening_mo
     output, db_path = tmp_path / "out.jsonl", tmp_path / "library.db"
     manifest = Path(str(output) + ".manifest.jsonl")
     process = subprocess.Popen([sys.executable, "-c", BATCH_SCRIPT, str(corpus), str(output), str(db_path),
-                                str(hardening_model_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                str(model_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:

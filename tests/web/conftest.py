@@ -1,24 +1,10 @@
-"""Fixtures for the web tests: a small real model (see web_helpers.py) and settings that use it."""
+"""Fixtures for the web tests: settings that use the small real model of tests/conftest.py (see web_helpers.py)."""
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import pytest
 
 from spinscope.settings import Settings
-
-# pytest runs with --import-mode=importlib, which does not put test folders on sys.path; the web tests share
-# web_helpers.py, so this folder goes on the path once, here (conftest.py is imported before the test modules).
-sys.path.insert(0, str(Path(__file__).parent))
-from web_helpers import fit_models  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    """A model folder with real technique, genre and frame detectors fitted on the synthetic corpus."""
-    return fit_models(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
