@@ -126,3 +126,20 @@ def test_shipped_model_gives_valid_output():
     for entry in article.frames:
         assert entry["frame"] in FRAME_NAMES and set(entry["paragraphs"]) <= lines
     assert "cv" in detector.metadata_ and "command" in detector.metadata_
+
+
+def test_article_path_matches_the_training_path_and_evidence_adds_up(fitted):
+    """Analysis reads one shared look-up per article; it must give the numbers of the plain TF-IDF path used in
+    training, and each frame's paragraph evidence must add up to the article's linear score when no n-gram
+    crosses a paragraph break (one word per line)."""
+    from spinscope.detectors.article_features import clear_caches
+
+    articles = _corpus(6, seed=21)
+    model = fitted.models_["en"]
+    clear_caches()
+    np.testing.assert_allclose(fitted.predict_proba(articles), model.probabilities([a.text for a in articles]),
+                               atol=1e-9)
+    article = segment(Article(text="Markets\n\nmarket\n\nprices\ntroops", language="en"))
+    evidence = fitted.paragraph_evidence(article)
+    logits = np.log(fitted.predict_proba([article])[0]) - np.log1p(-fitted.predict_proba([article])[0])
+    np.testing.assert_allclose(evidence.sum(axis=0), logits - model.intercept, atol=1e-6)

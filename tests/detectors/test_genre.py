@@ -113,31 +113,74 @@ def test_save_load_round_trip_is_identical(fitted, tmp_path: Path):
     assert not list((tmp_path / "genre").glob("*.pkl"))
 
 
-def test_cached_tfidf_rows_match_the_shared_vectoriser():
-    from spinscope.detectors.features import TfidfNgrams
+def test_tfidf_rows_match_the_shared_vectoriser():
     from spinscope.detectors.article_features import tfidf_rows
+    from spinscope.detectors.features import TfidfNgrams
 
     texts = [a.text for a in _corpus(3, seed=2)]
     vectorizer = TfidfNgrams("word", (1, 2), min_df=1, max_features=200).fit(texts)
-    expected = vectorizer.transform(texts).toarray()
-    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), expected, atol=1e-6)
-    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), expected, atol=1e-6)  # from the cache
+    np.testing.assert_allclose(tfidf_rows(vectorizer, texts).toarray(), vectorizer.transform(texts).toarray(),
+                               atol=1e-6)
 
 
-def test_one_tokenisation_gives_the_article_and_paragraph_counts_exactly():
-    from collections import Counter
+TRICKY = "Title: it's here!\n\n  First line, two words.\n—\nWhy? Because I said so…\r\nLast one"
 
+
+@pytest.mark.parametrize("text", [TRICKY, "One two three.\nthree four\n\nfour five five!", "single paragraph"])
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_one_look_up_gives_the_article_row_and_paragraph_rows_exactly(text, analyzer):
+    from spinscope.detectors.article_features import article_lookup, clear_caches
     from spinscope.detectors.features import TfidfNgrams
-    from spinscope.detectors.article_features import _ANALYSIS_CACHE, paragraph_ngram_counts
 
-    text = "Title: it's here!\n\n  First line, two words.\n—\nWhy? Because I said so…\r\nLast one"
     article = segment(Article(text=text, language="en"))
-    vectorizer = TfidfNgrams("word", (1, 2), min_df=1).fit([text])
-    analyser = vectorizer.analyse
-    _ANALYSIS_CACHE.clear()
-    paragraphs = paragraph_ngram_counts(vectorizer, article)
-    assert paragraphs == [Counter(analyser(text[p.start:p.end])) for p in article.paragraphs]
-    assert _ANALYSIS_CACHE[("word", (1, 2), text)] == Counter(analyser(text))
+    ngrams = (1, 2) if analyzer == "word" else (2, 4)
+    # fitted on other text too, so some of the article's n-grams are out of vocabulary
+    vectorizer = TfidfNgrams(analyzer, ngrams, min_df=1).fit([text, "three four and more words here"])
+    vectorizer.keep_columns(np.arange(0, len(vectorizer.vocabulary_), 2))
+    clear_caches()
+    lookup = article_lookup(vectorizer, article)
+    np.testing.assert_allclose(lookup.row().toarray(), vectorizer.transform([text]).toarray(), atol=1e-6)
+    paragraphs = [text[p.start:p.end] for p in article.paragraphs]
+    raw = vectorizer.weight(vectorizer.counts(paragraphs)).toarray()  # l2-normalised per paragraph
+    rows = lookup.paragraph_rows().toarray()
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.testing.assert_allclose(rows / np.where(norms > 0, norms, 1), raw, atol=1e-6)
+    weights = np.random.default_rng(0).normal(size=(len(vectorizer.vocabulary_), 3))
+    np.testing.assert_allclose(lookup.dot(weights), (vectorizer.transform([text]) @ weights)[0], atol=1e-6)
+    assert article_lookup(vectorizer, article) is lookup  # cached for the next reader
+
+
+def test_vectorisers_reading_the_same_articles_share_one_exact_look_up():
+    from spinscope.detectors import article_features
+    from spinscope.detectors.features import TfidfNgrams
+
+    texts = [a.text for a in _corpus(4, seed=3)]
+    small = TfidfNgrams("word", (1, 2), min_df=1, max_features=60).fit(texts)
+    large = TfidfNgrams("word", (1, 2), min_df=1, max_features=400).fit(texts[1:])
+    chars = TfidfNgrams("char_wb", (2, 3), min_df=1, max_features=300).fit(texts)
+    for _ in range(2):  # the second round reads through the tables built in the first
+        for text in texts:
+            article = segment(Article(text=text, language="en"))
+            article_features.clear_caches()
+            for vectorizer in (small, large, chars):
+                lookup = article_features.article_lookup(vectorizer, article)
+                np.testing.assert_allclose(lookup.row().toarray(), vectorizer.transform([text]).toarray(), atol=1e-6)
+    table = article_features._JOINT_OF[id(small)]
+    assert article_features._JOINT_OF[id(large)] is table and len(table.state[0]) >= len(large.vocabulary_)
+    small.keep_columns(np.arange(0, len(small.vocabulary_), 3))  # a changed vocabulary is registered again
+    article = segment(Article(text=texts[0], language="en"))
+    np.testing.assert_allclose(article_features.article_lookup(small, article).row().toarray(),
+                               small.transform([texts[0]]).toarray(), atol=1e-6)
+
+
+def test_the_look_up_cache_does_not_mix_vocabularies():
+    from spinscope.detectors.article_features import article_lookup
+    from spinscope.detectors.features import TfidfNgrams
+
+    article = segment(Article(text=TRICKY, language="en"))
+    first = TfidfNgrams("word", (1, 2), min_df=1).fit([TRICKY])
+    second = TfidfNgrams("word", (1, 2), min_df=1).fit(["here it is"])
+    assert len(article_lookup(first, article).columns) > len(article_lookup(second, article).columns) > 0
 
 
 def test_fit_without_labels_is_a_clear_error():
@@ -159,3 +202,16 @@ def test_shipped_model_gives_valid_output():
     assert article.genre["label"] in GENRES
     assert sum(article.genre["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
     assert "cv" in detector.metadata_ and "command" in detector.metadata_
+
+
+def test_article_path_matches_the_stacked_training_features(fitted):
+    from spinscope.detectors.article_features import clear_caches
+
+    articles = _corpus(2, seed=17)
+    model = fitted.models_["en"]
+    clear_caches()
+    dense = fitted._dense(articles)
+    logits = np.asarray(model.features(dense, [a.text for a in articles]) @ model.coef.T) + model.intercept
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(fitted.predict_proba(articles), expected, atol=1e-9)

@@ -19,10 +19,10 @@ from scipy import sparse
 
 from ..taxonomy import FRAME_NAMES
 from ..types import Article
+from .article_features import (article_lookup, article_text, ensure_segmented, group_by_language, load_bundles,
+                               pick_model, save_bundles, tfidf_rows)
 from .base import Detector
 from .features import TfidfNgrams
-from .genre import (article_text, ensure_segmented, group_by_language, load_bundles, paragraph_ngram_counts,
-                    pick_model, prime_ngram_cache, save_bundles, tfidf_from_counts, tfidf_rows)
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
@@ -89,9 +89,17 @@ class _FrameModel:
         return blocks
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
+        """From raw texts (training: thresholds on inner folds)."""
         logits = np.tile(self.intercept, (len(texts), 1))
         for vectorizer, weights in zip(self.vectorizers.values(), self.weight_blocks()):
             logits += np.asarray(tfidf_rows(vectorizer, texts) @ weights)
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def article_probabilities(self, article: Article) -> np.ndarray:
+        """From a segmented article's shared n-gram look-up (`article_features.article_lookup`): same numbers."""
+        logits = np.array(self.intercept, dtype=np.float64)
+        for vectorizer, weights in zip(self.vectorizers.values(), self.weight_blocks()):
+            logits = logits + article_lookup(vectorizer, article).dot(weights)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def bundle(self):
@@ -198,9 +206,8 @@ class FrameDetector(Detector):
     def predict_proba(self, articles: Sequence[Article]) -> np.ndarray:
         result = np.zeros((len(articles), len(FRAME_NAMES)))
         for i, article in enumerate(articles):
-            model = pick_model(self.models_, article.language)
-            prime_ngram_cache(model.vectorizers.values(), article)
-            result[i] = model.probabilities([article_text(article)])[0]
+            ensure_segmented(article)
+            result[i] = pick_model(self.models_, article.language).article_probabilities(article)
         return result
 
     def decide(self, probabilities: np.ndarray, articles: Sequence[Article]) -> np.ndarray:
@@ -217,14 +224,11 @@ class FrameDetector(Detector):
         if not article.paragraphs:
             return np.zeros((0, len(FRAME_NAMES)))
         model = pick_model(self.models_, article.language)
-        texts = [article.text[p.start:p.end] for p in article.paragraphs]
-        evidence = np.zeros((len(texts), len(FRAME_NAMES)))
+        evidence = np.zeros((len(article.paragraphs), len(FRAME_NAMES)))
         for vectorizer, weights in zip(model.vectorizers.values(), model.weight_blocks()):
-            parts = tfidf_from_counts(vectorizer, paragraph_ngram_counts(vectorizer, article), normalise=False)
-            whole = tfidf_rows(vectorizer, [article_text(article)], normalise=False)
+            lookup = article_lookup(vectorizer, article)
             # divide by the whole article's vector length, as the article-level prediction does
-            norm = float(np.sqrt((whole.data ** 2).sum())) or 1.0
-            evidence += np.asarray(parts @ weights) / norm
+            evidence += np.asarray(lookup.paragraph_rows() @ weights) / (lookup.norm or 1.0)
         return evidence
 
     def annotate(self, article: Article) -> Article:

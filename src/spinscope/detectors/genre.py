@@ -10,20 +10,15 @@ them hurt in cross-validation) over these feature blocks:
 Classes are weighted inversely to their frequency, so the model does not lean on the training prior (the
 training data is ~80% opinion; real news streams hold far more straight reporting).
 
-Weights are stored without pickle: JSON vocabularies and metadata plus one `.npz` of arrays (`save_bundles` /
-`load_bundles`, shared with `frames.py`; the TF-IDF is `features.TfidfNgrams`). `paragraph_ngram_counts` and
-`tfidf_rows` tokenise each analysed article once for genre, frames and the frames' paragraph evidence.
+Weights are stored without pickle (`article_features.save_bundles` / `load_bundles`, shared with `frames.py`);
+the word n-grams are read through `article_features`' shared tokenisation of the article.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
-from itertools import repeat
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +27,10 @@ from scipy import sparse
 
 from ..taxonomy import GENRES, TECHNIQUE_NAMES
 from ..types import Article
+from .article_features import (Bundle, article_lookup, article_text, ensure_segmented, group_by_language,
+                               load_bundles, pick_model, save_bundles, tfidf_rows)
 from .base import Detector
-from .features import TfidfNgrams, word_ngrams
-
-WEIGHTS_FILE = "weights.npz"
-VOCAB_FILE = "vocabulary.json"
+from .features import TfidfNgrams
 
 # --------------------------------------------------------------------------------------------------------------
 # word lists per language (ISO 639-1); "*" entries apply to every language
@@ -87,8 +81,7 @@ NEWS_AGENCIES = re.compile(
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTE = re.compile(r"[\"“”„«»]")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_NUMBER_TOKEN = re.compile(r"\b\w*\d\w*\b")
+_DIGIT = re.compile(r"\d")
 _ALLCAPS = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]{2,}\b")
 _CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё]+")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -168,6 +161,7 @@ def style_features(article: Article) -> np.ndarray:
     n_first = sum(map(first.__contains__, words))
     n_second = sum(map(second.__contains__, words))
     head = words[:500]
+    number_tokens = [w for w in words if not w.isalpha() and _DIGIT.search(w)]
     title_words = _WORD.findall(title)
     features = {
         "log_chars": math.log1p(len(body)),
@@ -190,13 +184,16 @@ def style_features(article: Article) -> np.ndarray:
         "allcaps_word_rate": 100.0 * len(_ALLCAPS.findall(body)) / n_words,
         "capitalised_word_rate": 100.0 * max(len(_CAPITALISED.findall(body)) - n_sentences, 0) / n_words,
         "digit_char_rate": 100.0 * sum(map(str.isdigit, body)) / n_chars,
-        "number_token_rate": 100.0 * len(_NUMBER_TOKEN.findall(body)) / n_words,
-        "year_rate": 100.0 * len(_YEAR.findall(body)) / n_words,
+        # a \w+ token holding a digit (what \b\w*\d\w*\b finds once per token); a year is a whole token
+        # (?:19|20)\d\d; digits are the same in the lower-cased tokens
+        "number_token_rate": 100.0 * len(number_tokens) / n_words,
+        "year_rate": 100.0 * sum(1 for w in number_tokens if len(w) == 4 and w[:2] in ("19", "20")
+                                 and w.isdecimal()) / n_words,
         "percent_currency_rate": 100.0 * len(re.findall(r"[%$€£₽]", body)) / n_words,
         "mean_word_length": sum(map(len, words)) / n_words,
         "type_token_ratio": len(set(head)) / max(len(head), 1),
         "modal_rate": 100.0 * len(_cached("modal", language).findall(lower)) / n_words,
-        "url_rate": 100.0 * len(_URL.findall(body)) / n_words,
+        "url_rate": 100.0 * (len(_URL.findall(body)) if "://" in body or "www." in lower else 0) / n_words,
         "news_agency_mentions": math.log1p(len(NEWS_AGENCIES.findall(lower))),
         "dateline": 1.0 if body_lines and _DATELINE.match(body_lines[0]) else 0.0,
         "title_words": math.log1p(len(title_words)),
@@ -229,9 +226,6 @@ def gold_technique_scores(article: Article) -> None:
         paragraph.technique_scores = {t: (1.0 if t in found else 0.0) for t in TECHNIQUE_NAMES}
 
 
-# --------------------------------------------------------------------------------------------------------------
-# pickle-free storage, one bundle of vectorisers + arrays per language
-# --------------------------------------------------------------------------------------------------------------
 class Standardiser:
     """Centre and scale dense features with statistics learned at fit time (clipped to limit outliers)."""
 
@@ -249,193 +243,6 @@ class Standardiser:
 
     def transform(self, matrix: np.ndarray) -> np.ndarray:
         return np.clip((matrix - self.mean) / self.scale, -self.clip, self.clip)
-
-
-Bundle = tuple[dict[str, TfidfNgrams], dict[str, np.ndarray]]
-POOLED = "*"  # key of a model trained on all languages together
-
-
-def save_bundles(directory: Path, bundles: dict[str, Bundle], extra: dict[str, Any]) -> None:
-    """Write each language's vectoriser configs (with terms) to vocabulary.json and every array, idf included,
-    to weights.npz under "<language>/<name>"."""
-    state: dict[str, Any] = {"models": {}}
-    arrays: dict[str, np.ndarray] = {}
-    for key, (vectorizers, own_arrays) in bundles.items():
-        state["models"][key] = {}
-        for name, vectorizer in vectorizers.items():
-            config, idf = vectorizer.to_record()
-            state["models"][key][name] = config
-            arrays[f"{key}/idf_{name}"] = idf
-        for name, values in own_arrays.items():
-            arrays[f"{key}/{name}"] = values
-    state.update(extra)
-    (directory / VOCAB_FILE).write_text(json.dumps(state, ensure_ascii=False))
-    np.savez_compressed(directory / WEIGHTS_FILE, **arrays)
-
-
-def load_bundles(directory: Path) -> tuple[dict[str, Bundle], dict[str, Any]]:
-    state = json.loads((directory / VOCAB_FILE).read_text())
-    with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    bundles = {}
-    for key, configs in state.pop("models").items():
-        vectorizers = {name: TfidfNgrams.from_record(config, arrays[f"{key}/idf_{name}"])
-                       for name, config in configs.items()}
-        own = {name.split("/", 1)[1]: values for name, values in arrays.items()
-               if name.startswith(f"{key}/") and not name.split("/", 1)[1].startswith("idf_")}
-        bundles[key] = (vectorizers, own)
-    return bundles, state
-
-
-def group_by_language(articles: Sequence[Article], per_language: bool) -> dict[str, list[Article]]:
-    groups: dict[str, list[Article]] = {}
-    for article in articles:
-        groups.setdefault((article.language or "en") if per_language else POOLED, []).append(article)
-    return groups
-
-
-def pick_model(models: dict[str, Any], language: str):
-    """The model for `language`: its own, else the pooled one, else English, else the only one there is."""
-    for key in (language, POOLED, "en"):
-        if key in models:
-            return models[key]
-    return next(iter(models.values()))
-
-
-_ANALYSIS_CACHE: OrderedDict[tuple, Counter] = OrderedDict()
-_ANALYSIS_LOCK = threading.Lock()
-_ANALYSIS_CACHE_SIZE = 16
-
-
-def _ngram_counts(vectorizer: TfidfNgrams, text: str, cache: bool) -> Counter:
-    """N-gram counts of `text` under the vectoriser's analyser. Whole articles are cached for a moment because
-    genre, frames and the paragraph evidence all read the same text with the same word (1, 2)-gram analyser."""
-    key = (vectorizer.analyzer, tuple(vectorizer.ngram_range), text)
-    if cache:
-        with _ANALYSIS_LOCK:
-            found = _ANALYSIS_CACHE.get(key)
-        if found is not None:
-            return found
-    counts = Counter(vectorizer.analyse(text))
-    if cache:
-        with _ANALYSIS_LOCK:
-            _ANALYSIS_CACHE[key] = counts
-            while len(_ANALYSIS_CACHE) > _ANALYSIS_CACHE_SIZE:
-                _ANALYSIS_CACHE.popitem(last=False)
-    return counts
-
-
-_PARAGRAPH_CACHE: OrderedDict[tuple, list[Counter]] = OrderedDict()
-
-
-def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
-    """The n-grams `features.word_ngrams` builds from these tokens."""
-    grams = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
-        grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
-    return grams
-
-
-def paragraph_ngram_counts(vectorizer: TfidfNgrams, article: Article) -> list[Counter]:
-    """N-gram counts of each paragraph; as a by-product the whole article's counts enter the shared cache, built
-    from the same single tokenisation (text between paragraphs is only white space, so the article's tokens are
-    the paragraphs' tokens in order, plus the n-grams that cross a line break)."""
-    key = (vectorizer.analyzer, tuple(vectorizer.ngram_range), article.text)
-    with _ANALYSIS_LOCK:
-        found = _PARAGRAPH_CACHE.get(key)
-    if found is not None:
-        return found
-    texts = [article.text[p.start:p.end] for p in article.paragraphs]
-    if vectorizer.analyzer != "word":
-        return [_ngram_counts(vectorizer, text, cache=False) for text in texts]
-    low, high = vectorizer.ngram_range
-    token_lists = [word_ngrams(text, (1, 1)) for text in texts]  # the analyser's tokens
-    paragraph_counts = [Counter(_ngrams(tokens, low, high)) for tokens in token_lists]
-    whole = Counter()
-    for counts in paragraph_counts:
-        whole.update(counts)
-    every_token = [token for tokens in token_lists for token in tokens]
-    boundaries, position = set(), 0
-    for tokens in token_lists[:-1]:
-        position += len(tokens)
-        if 0 < position < len(every_token):
-            boundaries.add(position)
-    for n in range(max(low, 2), high + 1):
-        starts = {i for b in boundaries for i in range(max(0, b - n + 1), min(b, len(every_token) - n + 1))}
-        whole.update(" ".join(every_token[i:i + n]) for i in starts)
-    tiles = _paragraphs_tile_text(article)
-    with _ANALYSIS_LOCK:
-        if tiles:
-            _ANALYSIS_CACHE.setdefault(key, whole)
-        _PARAGRAPH_CACHE[key] = paragraph_counts
-        for store in (_ANALYSIS_CACHE, _PARAGRAPH_CACHE):
-            while len(store) > _ANALYSIS_CACHE_SIZE:
-                store.popitem(last=False)
-    return paragraph_counts
-
-
-def _paragraphs_tile_text(article: Article) -> bool:
-    """True when everything outside the paragraphs is white space and paragraphs are separated by some, as
-    `segment` makes them; only then are the article's tokens exactly the paragraphs' tokens."""
-    text, paragraphs = article.text, article.paragraphs
-    if not paragraphs or text[:paragraphs[0].start].strip() or text[paragraphs[-1].end:].strip():
-        return False
-    for before, after in zip(paragraphs, paragraphs[1:]):
-        gap = text[before.end:after.start]
-        if not gap or gap.strip():
-            return False
-    return True
-
-
-def prime_ngram_cache(vectorizers: Iterable[TfidfNgrams], article: Article) -> None:
-    """Tokenise a segmented article once for every detector that reads it (see `paragraph_ngram_counts`)."""
-    if _paragraphs_tile_text(article):
-        for vectorizer in vectorizers:
-            paragraph_ngram_counts(vectorizer, article)
-
-
-def tfidf_from_counts(vectorizer: TfidfNgrams, counters: Sequence[Counter], normalise: bool = True
-                      ) -> sparse.csr_matrix:
-    """Sublinear tf x idf rows (l2-normalised unless `normalise` is False) from n-gram counts, with vectorised
-    vocabulary look-ups: the same numbers as `TfidfNgrams.transform`."""
-    vocabulary = vectorizer.vocabulary_
-    idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-    column_chunks, value_chunks, indptr = [], [], [0]
-    for counts in counters:
-        columns = np.fromiter(map(vocabulary.get, counts.keys(), repeat(-1)), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        known = columns >= 0
-        columns = columns[known]
-        values = (1.0 + np.log(values[known])) * idf[columns]
-        if normalise:
-            norm = float(np.sqrt(values @ values))
-            if norm > 0:
-                values /= norm
-        column_chunks.append(columns)
-        value_chunks.append(values)
-        indptr.append(indptr[-1] + len(columns))
-    data = np.concatenate(value_chunks) if value_chunks else np.zeros(0)
-    indices = np.concatenate(column_chunks) if column_chunks else np.zeros(0, dtype=np.int64)
-    return sparse.csr_matrix((data, indices, np.asarray(indptr)), shape=(len(counters), len(vocabulary)))
-
-
-def tfidf_rows(vectorizer: TfidfNgrams, texts: Sequence[str], normalise: bool = True,
-               cache: bool = True) -> sparse.csr_matrix:
-    """The same numbers as `vectorizer.transform(texts)`, computed through the shared n-gram cache."""
-    return tfidf_from_counts(vectorizer, [_ngram_counts(vectorizer, text, cache) for text in texts], normalise)
-
-
-def article_text(article: Article) -> str:
-    """The text the n-gram models read: title + body."""
-    return article.text
-
-
-def ensure_segmented(article: Article) -> Article:
-    if not article.paragraphs and article.text.strip():
-        from ..segment import segment
-
-        segment(article)
-    return article
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -457,8 +264,9 @@ class _GenreModel:
         blocks += [tfidf_rows(vectorizer, texts) for vectorizer in self.vectorizers.values()]
         return sparse.hstack(blocks, format="csr")
 
-    def probabilities(self, dense: np.ndarray, texts: list[str]) -> np.ndarray:
-        # block by block (same numbers as features() @ coef.T, without building the stacked matrix)
+    def probabilities(self, dense: np.ndarray, articles: Sequence[Article]) -> np.ndarray:
+        # block by block (same numbers as features() @ coef.T, without building the stacked matrix); each
+        # article's n-grams are looked up once (`article_features.article_lookup`, shared with frames)
         blocks = self.__dict__.get("_blocks")
         if blocks is None:  # contiguous (features x classes) weights: a strided view is copied on every product
             edges = np.cumsum([0, len(self.dense_weights)] + [len(v.vocabulary_) for v in self.vectorizers.values()])
@@ -466,7 +274,7 @@ class _GenreModel:
             self.__dict__["_blocks"] = blocks
         logits = (self.standardiser.transform(dense) * self.dense_weights) @ blocks[0] + self.intercept
         for vectorizer, weights in zip(self.vectorizers.values(), blocks[1:]):
-            logits = logits + np.asarray(tfidf_rows(vectorizer, texts) @ weights)
+            logits = logits + np.array([article_lookup(vectorizer, a).dot(weights) for a in articles])
         logits -= logits.max(axis=1, keepdims=True)
         expd = np.exp(logits)
         return expd / expd.sum(axis=1, keepdims=True)
@@ -583,9 +391,7 @@ class GenreDetector(Detector):
         for indices in by_model.values():
             chosen = [articles[i] for i in indices]
             model = pick_model(self.models_, chosen[0].language)
-            for article in chosen:
-                prime_ngram_cache(model.vectorizers.values(), article)
-            result[indices] = model.probabilities(self._dense(chosen), [article_text(a) for a in chosen])
+            result[indices] = model.probabilities(self._dense(chosen), chosen)
         return result
 
     def annotate(self, article: Article) -> Article:
