@@ -250,6 +250,11 @@ def cross_validate(make_detector, articles: list[Article], n_folds: int = 5, see
         if extra_training:
             train = train + [a for a in extra_training if a.id not in test_ids]
         base = make_detector().fit(copy.deepcopy(train))
+        for language, model in getattr(base, "models_", {}).items():
+            if getattr(model, "tagger", None) is not None:
+                log(f"fold {k + 1} {language}: tagger threshold/gap/flagged-only {model.tagger_settings.tolist()} "
+                    f"calibration {model.tagger_calibration.round(3).tolist()} "
+                    f"inner SI F1 {base.oof_[language].get('tagger_inner_si_f1', float('nan')):.3f}")
         for name, adjust in variants.items():
             detector = base
             if adjust is not None:

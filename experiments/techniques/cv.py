@@ -33,12 +33,25 @@ def _no_trim(detector: TechniqueDetector) -> None:
     detector.trim_spans = False
 
 
+def _tagger_restrict(value: int):
+    def adjust(detector: TechniqueDetector) -> None:
+        for _, model in detector.models_.items():
+            if model.tagger is not None:
+                model.tagger_settings[2] = value
+    return adjust
+
+
 # post-fit choices scored from the same fits (the default is whatever the parameters say)
 VARIANTS = {
     "thresholds_per_technique": _rethreshold("per_technique"),
     "thresholds_micro": _rethreshold("micro"),
     "no_trim": _no_trim,
     "no_trim_paragraph_confidence": lambda d: d.set_params(trim_spans=False, span_confidence="paragraph"),
+    # the span tagger (span_tagger=True fits): off (sentence spans, as before), forced to all / flagged paragraphs
+    "no_tagger": lambda d: d.set_params(span_tagger=False),
+    "tagger_no_backfill": lambda d: d.set_params(tagger_backfill=False),
+    "tagger_all_paragraphs": _tagger_restrict(0),
+    "tagger_flagged_paragraphs": _tagger_restrict(1),
 }
 
 

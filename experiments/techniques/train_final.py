@@ -10,6 +10,7 @@ there); this script adds several languages and records the cross-validation summ
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import platform
 import sys
@@ -47,11 +48,20 @@ def main() -> None:
                        "languages": counts},
         "training_command": "python experiments/techniques/train_final.py " + " ".join(sys.argv[1:]),
         "training_seconds": round(seconds, 1),
-        "trained_with": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
-        "runtime_requirements": "numpy, scipy, scikit-learn (core dependencies only)",
+        "trained_with": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+                         "python-crfsuite": importlib.metadata.version("python-crfsuite")},
+        "runtime_requirements": "numpy, scipy, python-crfsuite (core dependencies only)",
         "thresholds": {lang: dict(zip(m.techniques, [round(float(x), 4) for x in m.thresholds]))
                        for lang, m in detector.models_.items()},
     }
+    metadata["span_tagger"] = {
+        lang: {"used": m.tagger is not None,
+               "threshold": round(float(m.tagger_settings[0]), 3), "gap_tokens": int(m.tagger_settings[1]),
+               "flagged_paragraphs_only": bool(m.tagger_settings[2]), "whole_sentences": bool(m.tagger_settings[3]),
+               "inner_3fold_si_f1": round(float(detector.oof_[lang].get("tagger_inner_si_f1", float("nan"))), 4),
+               "all_sentences_si_f1": round(float(detector.oof_[lang].get("all_sentences_si_f1", float("nan"))), 4)}
+        for lang, m in detector.models_.items()}
+    print(json.dumps(metadata["span_tagger"]))
     if args.cv_results and args.cv_results.exists():
         metadata["cross_validation"] = json.loads(args.cv_results.read_text())
     detector.save(args.out, metadata=metadata)

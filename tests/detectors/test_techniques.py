@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from spinscope.detectors.base import load_detector
+from spinscope.errors import ModelError
 from spinscope.detectors.techniques import TechniqueDetector, best_f1_threshold, train
 from spinscope.segment import segment
 from spinscope.taxonomy import BY_NAME, TECHNIQUE_NAMES
@@ -102,15 +103,27 @@ def test_learns_the_obvious_pattern(fitted):
     assert by_line[2].techniques == []
     assert by_line[3].technique_scores["Loaded_Language"] > by_line[2].technique_scores["Loaded_Language"]
     _check_spans(article)
-    # spans are tight: a sentence, not the whole two-sentence paragraph
+    # the span tagger marks the words themselves, as the gold spans do
     loaded = [s for s in article.spans if s.technique == "Loaded_Language"]
+    assert loaded and {s.text for s in loaded} <= {"outrageous", "disgraceful", "outrageous, disgraceful"}
+    assert any(s.text.startswith("outrageous") for s in loaded)
+    labels = [s for s in article.spans if s.technique == "Name_Calling-Labeling"]
+    assert [s.text for s in labels] == ["so-called experts"]
+    # without the tagger, spans are sentences: tight, but not the whole two-sentence paragraph
+    fitted.set_params(span_tagger=False)
+    try:
+        sentences = fitted.annotate(segment(Article(text=text, language="en")))
+    finally:
+        fitted.set_params(span_tagger=True)
+    _check_spans(sentences)
+    loaded = [s for s in sentences.spans if s.technique == "Loaded_Language"]
     assert loaded and all(s.text == "Their outrageous, disgraceful vote was a disaster." for s in loaded)
     # and with trimming on, a phrase inside that sentence
-    fitted.set_params(trim_spans=True)
+    fitted.set_params(trim_spans=True, span_tagger=False)
     try:
         trimmed = fitted.annotate(segment(Article(text=text, language="en")))
     finally:
-        fitted.set_params(trim_spans=False)
+        fitted.set_params(trim_spans=False, span_tagger=True)
     _check_spans(trimmed)
     phrases = [s.text for s in trimmed.spans if s.technique == "Loaded_Language"]
     assert phrases and all(len(p) < len("Their outrageous, disgraceful vote was a disaster.") for p in phrases)
@@ -132,6 +145,28 @@ def test_save_load_round_trip_gives_identical_predictions(fitted, tmp_path):
         assert np.allclose([pa.technique_scores[t] for t in TECHNIQUE_NAMES],
                            [pb.technique_scores[t] for t in TECHNIQUE_NAMES], atol=2e-3)
     assert [(s.start, s.end, s.technique) for s in a.spans] == [(s.start, s.end, s.technique) for s in b.spans]
+    assert a.spans and [round(s.confidence, 2) for s in a.spans] == [round(s.confidence, 2) for s in b.spans]
+    assert (tmp_path / "techniques" / "tagger.en.crfsuite.gz").exists()
+
+
+def test_tagger_is_learned_state_and_its_file_is_required(fitted, tmp_path):
+    model = fitted.models_["en"]
+    assert model.tagger and model.tagger.startswith(b"lCRF")
+    threshold, gap, restrict, sentence_mode = model.tagger_settings.tolist()
+    assert 0 < threshold < 1 and gap in (0, 1, 2, 4, 8) and restrict in (0, 1) and sentence_mode in (0, 1)
+    assert "span_tagger" in fitted.get_params()
+    fitted.save(tmp_path / "techniques")
+    (tmp_path / "techniques" / "tagger.en.crfsuite.gz").unlink()
+    with pytest.raises(ModelError):
+        load_detector(tmp_path / "techniques")
+
+
+def test_without_the_tagger_no_crf_is_trained(corpus):
+    detector = train(corpus[:20], min_positives=3, inner_folds=2, max_word_features=500, max_char_features=500,
+                     span_tagger=False)
+    assert detector.models_["en"].tagger is None
+    article = detector.annotate(segment(Article(text="Title\nAn outrageous, disgraceful plan.", language="en")))
+    _check_spans(article)
 
 
 def test_offsets_hold_on_awkward_text(fitted):
@@ -183,5 +218,26 @@ def test_shipped_model_loads_and_predicts():
     detector.annotate(article)
     _check_spans(article)
     assert article.spans, "the shipped model found nothing in an obviously loaded text"
+    # English spans come from the CRF tagger: words and phrases, not whole sentences
+    assert detector.models_["en"].tagger is not None
+    sentences = {(s.start, s.end) for s in article.sentences} | {(p.start, p.end) for p in article.paragraphs}
+    assert any((s.start, s.end) not in sentences for s in article.spans)
     scores = {p.line: p.technique_scores for p in article.paragraphs}
     assert scores[3]["Loaded_Language"] > scores[2]["Loaded_Language"]
+
+
+def test_a_tagger_no_better_than_every_sentence_is_dropped(corpus, tmp_path):
+    # an impossible required gain over "highlight every sentence": the language keeps sentence spans, saves
+    # without a tagger file and loads again
+    detector = train(corpus[:20], min_positives=3, inner_folds=2, max_word_features=500, max_char_features=500,
+                     tagger_min_gain=1.0)
+    assert detector.models_["en"].tagger is None
+    assert detector.oof_["en"]["all_sentences_si_f1"] > 0
+    detector.save(tmp_path / "techniques")
+    assert not list((tmp_path / "techniques").glob("tagger.*"))
+    loaded = load_detector(tmp_path / "techniques")
+    text = "Title\nTheir outrageous, disgraceful vote was a disaster."
+    article = loaded.annotate(segment(Article(text=text, language="en")))
+    _check_spans(article)
+    assert [s.text for s in article.spans if s.technique == "Loaded_Language"] == [
+        "Their outrageous, disgraceful vote was a disaster."]

@@ -14,11 +14,20 @@ Design (chosen by article-grouped cross-validation, see experiments/techniques/R
     technique's gold spans are typically short (loaded words, labels). Whole sentences scored better in CV than
     always trimming (any-overlap span F1 0.54 vs 0.40), so only long sentences are trimmed by default.
     A span's confidence is the calibrated probability that its sentence holds a gold span of the technique.
-Only numpy/scipy/scikit-learn are needed at analysis time. Weights are stored pickle-free (JSON + .npz).
+  * With `span_tagger=True` (the default) the spans come instead from a token-level CRF (`span_tagger.py`)
+    trained on the gold span offsets, with the sentence and paragraph probabilities above as evidence. Its
+    decoding threshold, the joining of nearby pieces, whether it only tags paragraphs that got a label, and the
+    span-confidence calibration are chosen on the tagger's out-of-fold marginals from the same inner folds. Each
+    tagged span is labelled with the paragraph technique most likely in its sentence; a paragraph label with no
+    tagged span of its own is backed by the tagged span of the best sentence for it (or, if the tagger found
+    nothing in the paragraph, the sentence span as above). Paragraph labels do not depend on the tagger.
+Only numpy/scipy/python-crfsuite are needed at analysis time. Weights are stored pickle-free (JSON + .npz, and
+CRFsuite's own model file, gzip-compressed).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from dataclasses import dataclass, field
@@ -33,10 +42,12 @@ from ..errors import ModelError
 from ..segment import segment
 from ..taxonomy import BY_NAME, TECHNIQUE_NAMES
 from ..types import Article
-from .base import Detector
+from . import span_tagger
+from .base import PARAMS_FILE, Detector
 from .features import (STYLE_FEATURE_NAMES, ArticleContext, TfidfNgrams, WORD_RE, style_features)
 
 WEIGHTS_FILE = "weights.{}.npz"
+TAGGER_FILE = "tagger.{}.crfsuite.gz"
 VOCAB_FILE = "vocabulary.{}.json"
 COMBINER_FEATURES = ("paragraph", "best_sentence", "article_paragraph_mean", "article_sentence_mean")
 
@@ -106,6 +117,22 @@ class _LanguageModel:
         self.thresholds = np.zeros(0, np.float32)  # paragraph probability thresholds
         self.sentence_thresholds = np.zeros(0, np.float32)  # calibrated sentence probability for extra spans
         self.span_words = np.zeros(0, np.float32)  # typical (75th percentile) gold span length in words; 0 = sentence
+        # the token-level span tagger (span_tagger=True): CRFsuite model bytes, decoding settings
+        # (threshold on P(inside), gap of tokens joined, 1 = only in flagged paragraphs, 1 = whole-sentence
+        # spans) and the span-confidence
+        # calibration (coefficients of logit mean P(inside), logit sentence prob, logit paragraph prob; bias)
+        self.tagger: bytes | None = None
+        self.tagger_settings = np.zeros(4, np.float32)
+        self.tagger_calibration = np.zeros(4, np.float32)
+        self._crf: span_tagger.CrfTagger | None = None
+
+    def __getstate__(self) -> dict[str, Any]:  # the CRFsuite tagger handle is rebuilt from the bytes on demand
+        return {**self.__dict__, "_crf": None}
+
+    def crf(self) -> span_tagger.CrfTagger:
+        if self._crf is None:
+            self._crf = span_tagger.CrfTagger(self.tagger)
+        return self._crf
 
     # ---- features ----
 
@@ -257,6 +284,9 @@ class _LanguageModel:
         for key in ("sentence_bias", "paragraph_bias", "combiner_coef", "combiner_bias", "sentence_calibration",
                     "thresholds", "sentence_thresholds", "span_words"):
             arrays[f"{prefix}{key}"] = np.asarray(getattr(self, key), np.float32)
+        if self.tagger is not None:
+            arrays[f"{prefix}tagger_settings"] = np.asarray(self.tagger_settings, np.float32)
+            arrays[f"{prefix}tagger_calibration"] = np.asarray(self.tagger_calibration, np.float32)
         arrays[f"{prefix}word_idf"] = self.word.idf_
         if self.char is not None:
             arrays[f"{prefix}char_idf"] = self.char.idf_
@@ -278,6 +308,9 @@ class _LanguageModel:
         for key in ("sentence_bias", "paragraph_bias", "combiner_coef", "combiner_bias", "sentence_calibration",
                     "thresholds", "sentence_thresholds", "span_words"):
             setattr(model, key, np.asarray(arrays[f"{prefix}{key}"], np.float32))
+        for key in ("tagger_settings", "tagger_calibration"):
+            if f"{prefix}{key}" in arrays:
+                setattr(model, key, np.asarray(arrays[f"{prefix}{key}"], np.float32))
         return model
 
 
@@ -378,7 +411,10 @@ class TechniqueDetector(Detector):
                  inner_folds: int = 3,
                  min_positives: int = 8, threshold_objective: str = "micro", threshold_floor: float = 0.1,
                  trim_spans: bool = False, max_span_words: int = 45, span_confidence: str = "sentence",
-                 weight_keep: float = 1.0, seed: int = 0):
+                 weight_keep: float = 1.0, span_tagger: bool = True, tagger_c1: float = 0.2,
+                 tagger_c2: float = 0.01, tagger_iterations: int = 100, tagger_backfill: bool = True,
+                 tagger_min_gain: float = 0.02,
+                 seed: int = 0):
         self.languages = languages
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -400,6 +436,12 @@ class TechniqueDetector(Detector):
         self.max_span_words = max_span_words
         self.span_confidence = span_confidence
         self.weight_keep = weight_keep
+        self.span_tagger = span_tagger
+        self.tagger_c1 = tagger_c1
+        self.tagger_c2 = tagger_c2
+        self.tagger_iterations = tagger_iterations
+        self.tagger_backfill = tagger_backfill
+        self.tagger_min_gain = tagger_min_gain
         self.seed = seed
 
     # ---- training ----
@@ -414,7 +456,7 @@ class TechniqueDetector(Detector):
             models[language] = self._fit_language(chosen, language)
         self.models_ = models
         self.languages_ = list(models)
-        self.version_ = f"techniques-linear-1+{'-'.join(self.languages_)}"
+        self.version_ = f"techniques-linear-{'2-crf' if self.span_tagger else '1'}+{'-'.join(self.languages_)}"
         return self
 
     def _fit_language(self, articles: list[Article], language: str) -> _LanguageModel:
@@ -467,10 +509,101 @@ class TechniqueDetector(Detector):
         self.oof_ = getattr(self, "oof_", {})
         self.oof_[language] = {"paragraph_probabilities": paragraph_probabilities, "paragraph_labels": Y_par}
 
+        if self.span_tagger:
+            self.oof_[language]["tagger_inner_si_f1"] = self._fit_tagger(
+                model, units, sentence_probabilities, paragraph_probabilities, owners, sentence_article, folds,
+                language)
         model.fit_linear_models(X_sent, X_par, Y_sent, Y_par)
         if self.weight_keep < 1.0:
             _prune(model, self.weight_keep)
         return model
+
+    def _fit_tagger(self, model: _LanguageModel, units: Sequence[_Unit], sentence_probabilities: np.ndarray,
+                    paragraph_probabilities: np.ndarray, owners: np.ndarray, sentence_article: np.ndarray,
+                    folds: Sequence[np.ndarray], language: str) -> float:
+        """The CRF span tagger. Its sentence-level evidence comes from the out-of-fold probabilities (as it will
+        at analysis time from models that did not see the article); the decoding threshold, gap joining, the
+        restriction to flagged paragraphs and the span-confidence calibration are chosen on the tagger's own
+        out-of-fold marginals from the same inner article-grouped folds."""
+        from ..evaluation.metrics import span_identification_scores
+
+        chosen = paragraph_probabilities >= model.thresholds
+        rows, gold = [], {}
+        r = 0
+        for unit_index, unit in enumerate(units):
+            text = unit.article.text
+            spans = unit.article.gold.get("spans") or []
+            merged = span_tagger.merge((s, e) for _, s, e in spans)
+            gold[unit_index] = [tuple(x) for x in spans]
+            for start, end in unit.sentence_bounds:
+                tokens = span_tagger.tokenize(text, start, end)
+                i = owners[r]
+                features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
+                    sentence_probabilities[r], paragraph_probabilities[i], chosen[i], model.techniques))
+                rows.append((tokens, features, span_tagger.token_labels(tokens, merged)))
+                r += 1
+
+        def train_on(mask: np.ndarray) -> bytes:
+            return span_tagger.train_crf([(f, y) for (t, f, y), m in zip(rows, mask) if m and t],
+                                         self.tagger_c1, self.tagger_c2, self.tagger_iterations)
+
+        marginals: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(rows)
+        for held_out in folds:
+            test = np.isin(sentence_article, held_out)
+            crf = span_tagger.CrfTagger(train_on(~test))
+            for row in np.flatnonzero(test):
+                marginals[row] = crf.inside_probabilities(rows[row][1])
+
+        flagged = chosen.any(axis=1)[owners]
+        texts = [u.article.text for u in units for _ in u.sentence_bounds]
+        best, best_f1 = (0.1, 0, 0, 0), -1.0
+        for threshold in (0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3):
+            raw = [span_tagger.decode(text, tokens, inside, begin, threshold)
+                   for text, (tokens, _, _), (inside, begin) in zip(texts, rows, marginals)]
+            for gap, sentence_mode in ((0, 0), (1, 0), (2, 0), (4, 0), (8, 0), (0, 1)):
+                decoded = [span_tagger.shape_spans(text, tokens, spans, gap, bool(sentence_mode))
+                           for text, (tokens, _, _), spans in zip(texts, rows, raw)]
+                for restrict in (0, 1):
+                    predicted: dict[int, list] = {k: [] for k in gold}
+                    for row, spans in enumerate(decoded):
+                        if not restrict or flagged[row]:
+                            predicted[int(sentence_article[row])].extend(("x", s, e) for s, e, _ in spans)
+                    f1 = span_identification_scores(gold, predicted)["f1"]
+                    if f1 > best_f1:
+                        best, best_f1 = (threshold, gap, restrict, sentence_mode), f1
+        model.tagger_settings = np.asarray(best, np.float32)
+        # a tagger no better than highlighting every sentence says nothing about where the techniques are (in the
+        # languages whose gold spans cover most of the text, whole-sentence mode at a low threshold ends up
+        # there): keep the sentence spans backing the paragraph labels instead
+        everything = {k: [] for k in gold}
+        for row, (tokens, _, _) in enumerate(rows):
+            if tokens:
+                everything[int(sentence_article[row])].append(("x", tokens[0][0], tokens[-1][1]))
+        self.oof_.setdefault(language, {})["all_sentences_si_f1"] = baseline = \
+            span_identification_scores(gold, everything)["f1"]
+        if best_f1 < baseline + self.tagger_min_gain:
+            model.tagger = None
+            return best_f1
+
+        # confidence: P(the span overlaps a gold span of the technique it is labelled with)
+        decoded = [span_tagger.shape_spans(text, tokens, span_tagger.decode(text, tokens, inside, begin, best[0]),
+                                           best[1], bool(best[3]))
+                   for text, (tokens, _, _), (inside, begin) in zip(texts, rows, marginals)]
+        inputs, outcomes = [], []
+        for row, spans in enumerate(decoded):
+            if best[2] and not flagged[row]:
+                continue
+            unit_gold = gold[int(sentence_article[row])]
+            i = owners[row]
+            for start, end, mean_inside in spans:
+                j = _span_technique(sentence_probabilities[row], chosen[i])
+                inputs.append(_tagger_inputs(mean_inside, sentence_probabilities[row, j], paragraph_probabilities[i, j]))
+                outcomes.append(any(t == model.techniques[j] and min(end, e) > max(start, s) for t, s, e in unit_gold))
+        if inputs:
+            coef, bias = _fit_platt(np.asarray(inputs, np.float32), np.asarray(outcomes, np.int8))
+            model.tagger_calibration = np.asarray([*coef, bias], np.float32)
+        model.tagger = train_on(np.ones(len(rows), bool))
+        return best_f1
 
     @staticmethod
     def _typical_span_words(units: Sequence[_Unit], techniques: Sequence[str]) -> np.ndarray:
@@ -526,28 +659,95 @@ class TechniqueDetector(Detector):
         sentence_scores, inputs = model.raw_scores(X_sent, X_par, owners, paragraph_article)
         probabilities = model.probabilities(inputs)
         sentence_probabilities = model.sentence_probabilities(sentence_scores)
-        text = article.text
+        chosen_mask = probabilities >= model.thresholds
+        tagged = (self._tag_spans(article, model, unit, sentence_probabilities, probabilities, chosen_mask, owners)
+                  if self.span_tagger and model.tagger is not None else None)
+        calibration = model.tagger_calibration
+
+        def add_tagged(row: int, start: int, end: int, mean_inside: float, i: int, j: int) -> None:
+            z = float(np.dot(calibration[:3], _tagger_inputs(mean_inside, sentence_probabilities[row, j],
+                                                             probabilities[i, j])) + calibration[3])
+            technique = model.techniques[j]
+            article.add_span(start, end, technique, 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))),
+                             BY_NAME[technique].explanation)
+
         for i, paragraph in enumerate(article.paragraphs):
             paragraph.technique_scores = _all_techniques(model.techniques, probabilities[i])
             chosen = [j for j in np.argsort(-probabilities[i]) if probabilities[i, j] >= model.thresholds[j]]
             paragraph.techniques = [model.techniques[j] for j in chosen]
             rows = np.flatnonzero(owners == i)
-            for j in chosen:
-                technique = model.techniques[j]
-                best_row = rows[int(np.argmax(sentence_scores[rows, j]))]
-                picked = [r for r in rows if r == best_row or sentence_probabilities[r, j] >= model.sentence_thresholds[j]]
-                for r in picked:
-                    start, end = unit.sentence_bounds[r]
-                    long_sentence = len(WORD_RE.findall(text[start:end])) > self.max_span_words
-                    if (self.trim_spans or long_sentence) and model.span_words[j] > 0:
-                        start, end = _best_phrase(model, text, start, end, X_sent[r], j, model.span_words[j])
-                    if self.span_confidence == "sentence":
-                        # calibrated on out-of-fold sentences: P(this sentence holds a gold span of the technique)
-                        confidence = float(sentence_probabilities[r, j])
+            if tagged is not None:
+                spans = tagged.get(i, [])
+                labelled = set()
+                for row, start, end, mean_inside in spans:
+                    j = _span_technique(sentence_probabilities[row], chosen_mask[i])
+                    add_tagged(row, start, end, mean_inside, i, j)
+                    labelled.add(j)
+                if not self.tagger_backfill:
+                    continue
+                # every paragraph label is backed by a span: the tagged span of the sentence most likely to hold
+                # the technique (same offsets, so span-identification scores do not change), or, when the tagger
+                # found nothing in the paragraph, the technique's best sentence (trimmed when long)
+                for j in chosen:
+                    if j in labelled:
+                        continue
+                    if spans:
+                        row, start, end, mean_inside = max(spans, key=lambda x: (sentence_probabilities[x[0], j], x[3]))
+                        add_tagged(row, start, end, mean_inside, i, j)
                     else:
-                        confidence = float(probabilities[i, j])
-                    article.add_span(start, end, technique, confidence, BY_NAME[technique].explanation)
+                        self._sentence_spans(article, model, unit, X_sent, sentence_scores, sentence_probabilities,
+                                             probabilities, rows, i, j, best_only=True)
+                continue
+            for j in chosen:
+                self._sentence_spans(article, model, unit, X_sent, sentence_scores, sentence_probabilities,
+                                     probabilities, rows, i, j, best_only=False)
         return article
+
+    def _sentence_spans(self, article: Article, model: _LanguageModel, unit: _Unit, X_sent: sp.csr_matrix,
+                        sentence_scores: np.ndarray, sentence_probabilities: np.ndarray, probabilities: np.ndarray,
+                        rows: np.ndarray, i: int, j: int, best_only: bool) -> None:
+        """Sentence spans for technique j in paragraph i: its best sentence and (unless best_only) every other
+        sentence above the technique's sentence threshold; long sentences cut to the highest-weight phrase."""
+        text = article.text
+        technique = model.techniques[j]
+        best_row = rows[int(np.argmax(sentence_scores[rows, j]))]
+        picked = [r for r in rows if r == best_row
+                  or (not best_only and sentence_probabilities[r, j] >= model.sentence_thresholds[j])]
+        for r in picked:
+            start, end = unit.sentence_bounds[r]
+            long_sentence = len(WORD_RE.findall(text[start:end])) > self.max_span_words
+            if (self.trim_spans or long_sentence) and model.span_words[j] > 0:
+                start, end = _best_phrase(model, text, start, end, X_sent[r], j, model.span_words[j])
+            if self.span_confidence == "sentence":
+                # calibrated on out-of-fold sentences: P(this sentence holds a gold span of the technique)
+                confidence = float(sentence_probabilities[r, j])
+            else:
+                confidence = float(probabilities[i, j])
+            article.add_span(start, end, technique, confidence, BY_NAME[technique].explanation)
+
+    def _tag_spans(self, article: Article, model: _LanguageModel, unit: _Unit, sentence_probabilities: np.ndarray,
+                   probabilities: np.ndarray, chosen: np.ndarray, owners: np.ndarray
+                   ) -> dict[int, list[tuple[int, int, int, float]]]:
+        """The CRF tagger's spans: paragraph row -> [(sentence row, start, end, mean P(inside))]."""
+        threshold, gap, restrict, sentence_mode = (float(model.tagger_settings[0]), int(model.tagger_settings[1]),
+                                                   bool(model.tagger_settings[2]), bool(model.tagger_settings[3]))
+        crf = model.crf()
+        text = article.text
+        out: dict[int, list[tuple[int, int, int, float]]] = {}
+        for row, (start, end) in enumerate(unit.sentence_bounds):
+            i = int(owners[row])
+            if restrict and not chosen[i].any():
+                continue
+            tokens = span_tagger.tokenize(text, start, end)
+            if not tokens:
+                continue
+            features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
+                sentence_probabilities[row], probabilities[i], chosen[i], model.techniques))
+            inside, begin = crf.inside_probabilities(features)
+            for s, e, mean_inside in span_tagger.shape_spans(
+                    text, tokens, span_tagger.decode(text, tokens, inside, begin, threshold), gap, sentence_mode):
+                out.setdefault(i, []).append((row, s, e, mean_inside))
+        return out
 
     # ---- storage ----
 
@@ -555,13 +755,19 @@ class TechniqueDetector(Detector):
         # one vocabulary + weights pair per language, so analysing English never loads the other languages
         for old in list(directory.glob("vocabulary.*.json")) + list(directory.glob("weights.*.npz")):
             old.unlink()
+        for old in directory.glob(TAGGER_FILE.format("*")):
+            old.unlink()
         for language, model in self.models_.items():
+            if model.tagger is not None:
+                (directory / TAGGER_FILE.format(language)).write_bytes(gzip.compress(model.tagger, mtime=0))
             (directory / VOCAB_FILE.format(language)).write_text(
                 json.dumps(model.vocabulary(), ensure_ascii=False, separators=(",", ":")))
             np.savez_compressed(directory / WEIGHTS_FILE.format(language), **model.arrays(""))
 
     def _load_weights(self, directory: Path) -> None:
         languages = list(self.languages)
+        if self.span_tagger and "span_tagger" not in _saved_params(directory):
+            self.span_tagger = False  # saved before the span tagger existed: sentence spans, as it was trained
         missing = [lang for lang in languages if not (directory / WEIGHTS_FILE.format(lang)).exists()
                    or not (directory / VOCAB_FILE.format(lang)).exists()]
         if missing:
@@ -583,6 +789,11 @@ class _LazyModels(dict):
         vocabulary = json.loads((self.directory / VOCAB_FILE.format(language)).read_text(encoding="utf-8"))
         with np.load(self.directory / WEIGHTS_FILE.format(language), allow_pickle=False) as arrays:
             model = _LanguageModel.restore(self.options, vocabulary, arrays, "")
+            files = arrays.files
+        if self.options.get("span_tagger") and "tagger_settings" in files:
+            # saved with a tagger (a language where it did not beat highlighting every sentence has none)
+            model.tagger = gzip.decompress((self.directory / TAGGER_FILE.format(language)).read_bytes())
+            model.crf()  # a broken tagger file fails at load time
         self[language] = model
         return model
 
@@ -591,6 +802,13 @@ class _LazyModels(dict):
 
     def items(self):  # every language, loading the ones not yet read
         return [(language, self[language]) for language in self.options.get("languages", ())]
+
+
+def _saved_params(directory: Path) -> dict[str, Any]:
+    try:
+        return json.loads((directory / PARAMS_FILE).read_text()).get("params", {})
+    except (OSError, ValueError):
+        return {}
 
 
 def _default_language(languages: Sequence[str]) -> str:
@@ -602,6 +820,23 @@ def _all_techniques(modelled: Sequence[str], probabilities: np.ndarray) -> dict[
     scores = {t: 0.0 for t in TECHNIQUE_NAMES}
     scores.update({t: float(p) for t, p in zip(modelled, probabilities)})
     return scores
+
+
+def _span_technique(sentence_probabilities: np.ndarray, chosen: np.ndarray) -> int:
+    """The technique a tagged span is labelled with: among the paragraph's chosen techniques the one most likely
+    in the span's sentence, else the sentence's most likely technique."""
+    if chosen.any():
+        return int(np.flatnonzero(chosen)[np.argmax(sentence_probabilities[chosen])])
+    return int(np.argmax(sentence_probabilities))
+
+
+def _logit(p: float) -> float:
+    p = min(max(float(p), 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _tagger_inputs(mean_inside: float, sentence_probability: float, paragraph_probability: float) -> np.ndarray:
+    return np.asarray([_logit(mean_inside), _logit(sentence_probability), _logit(paragraph_probability)], np.float32)
 
 
 def _prune(model: _LanguageModel, keep: float) -> None:
