@@ -91,6 +91,9 @@ def token_labels(tokens: Sequence[tuple[int, int]], gold: Sequence[tuple[int, in
 
 
 def merge(intervals) -> list[tuple[int, int]]:
+    """Union of intervals that overlap or touch. Unlike `evaluation.metrics.merge_overlapping` (the scorer's rule,
+    which keeps touching spans apart), touching gold spans become one inside-run here, so the tagger learns no
+    B label in the middle of a continuous highlight."""
     merged: list[list[int]] = []
     for s, e in sorted(intervals):
         if merged and s <= merged[-1][1]:
