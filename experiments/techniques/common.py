@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.data import default_data_root, load_ptc2020, load_semeval2023
+from spinscope.detectors.span_tagger import merge as merge_touching
 from spinscope.segment import segment
 from spinscope.taxonomy import TECHNIQUE_NAMES
 from spinscope.types import Article
@@ -117,16 +118,6 @@ def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, 
     return float(error)
 
 
-def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for s, e in sorted(intervals):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [(s, e) for s, e in merged]
-
-
 def span_scores(gold: dict[str, list[tuple[str, int, int]]], predicted: dict[str, list[tuple[str, int, int]]]) -> dict:
     """Span F1s: SI-style character overlap (technique-agnostic, SemEval-2020 task SI), any-overlap match
     (technique-agnostic), overlap match with the same technique, and strict (same technique, exact offsets)."""
@@ -137,8 +128,8 @@ def span_scores(gold: dict[str, list[tuple[str, int, int]]], predicted: dict[str
     for article_id in gold:
         g_all = gold[article_id]
         p_all = predicted.get(article_id, [])
-        g = _merge([(s, e) for _, s, e in g_all])
-        p = _merge([(s, e) for _, s, e in p_all])
+        g = merge_touching([(s, e) for _, s, e in g_all])
+        p = merge_touching([(s, e) for _, s, e in p_all])
         for s, e in p:
             si_p_num += sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in g) / (e - s)
         for s, e in g:

@@ -67,6 +67,13 @@ def load_bundles(directory: Path) -> tuple[dict[str, Bundle], dict[str, Any]]:
     return bundles, state
 
 
+def check_weight_shape(coef: np.ndarray, classes: int, vectorizers: dict[str, TfidfNgrams], dense: int = 0) -> None:
+    """Refuse a bundle whose weights do not match its vocabularies (`dense` leading non-n-gram features)."""
+    expected = (classes, dense + sum(len(v.vocabulary_) for v in vectorizers.values()))
+    if coef.shape != expected:
+        raise ValueError(f"weights have shape {coef.shape}, expected {expected}")
+
+
 def group_by_language(articles: Sequence[Article], per_language: bool) -> dict[str, list[Article]]:
     groups: dict[str, list[Article]] = {}
     for article in articles:

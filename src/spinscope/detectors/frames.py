@@ -19,8 +19,8 @@ from scipy import sparse
 
 from ..taxonomy import FRAME_NAMES
 from ..types import Article
-from .article_features import (article_lookup, article_text, ensure_segmented, group_by_language, load_bundles,
-                               pick_model, save_bundles, tfidf_rows)
+from .article_features import (article_lookup, article_text, check_weight_shape, ensure_segmented, group_by_language,
+                               load_bundles, pick_model, save_bundles, tfidf_rows)
 from .base import Detector
 from .features import TfidfNgrams
 
@@ -110,9 +110,7 @@ class _FrameModel:
     def from_bundle(cls, bundle) -> "_FrameModel":
         vectorizers, arrays = bundle
         model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"])
-        expected = sum(len(v.vocabulary_) for v in vectorizers.values())
-        if model.coef.shape != (len(FRAME_NAMES), expected):
-            raise ValueError(f"weights have shape {model.coef.shape}, expected {(len(FRAME_NAMES), expected)}")
+        check_weight_shape(model.coef, len(FRAME_NAMES), vectorizers)
         return model
 
 

@@ -27,8 +27,8 @@ from scipy import sparse
 
 from ..taxonomy import GENRES, TECHNIQUE_NAMES
 from ..types import Article
-from .article_features import (Bundle, article_lookup, article_text, ensure_segmented, group_by_language,
-                               load_bundles, pick_model, save_bundles, tfidf_rows)
+from .article_features import (Bundle, article_lookup, article_text, check_weight_shape, ensure_segmented,
+                               group_by_language, load_bundles, pick_model, save_bundles, tfidf_rows)
 from .base import Detector
 from .features import TfidfNgrams
 
@@ -289,9 +289,7 @@ class _GenreModel:
         vectorizers, arrays = bundle
         model = cls(vectorizers, Standardiser(arrays["dense_mean"], arrays["dense_scale"]), arrays["dense_weights"],
                     arrays["coef"].astype(np.float64), arrays["intercept"])
-        expected = len(model.dense_weights) + sum(len(v.vocabulary_) for v in vectorizers.values())
-        if model.coef.shape != (len(GENRES), expected):
-            raise ValueError(f"weights have shape {model.coef.shape}, expected {(len(GENRES), expected)}")
+        check_weight_shape(model.coef, len(GENRES), vectorizers, dense=len(model.dense_weights))
         return model
 
 

@@ -232,3 +232,9 @@ def whole_sentence(text: str, tokens: Sequence[tuple[int, int]], spans: list[tup
 def shape_spans(text: str, tokens: Sequence[tuple[int, int]], spans: list[tuple[int, int, float]], gap: int,
                 sentence_mode: bool) -> list[tuple[int, int, float]]:
     return whole_sentence(text, tokens, spans) if sentence_mode else close_gaps(spans, tokens, gap)
+
+
+def tagged_spans(text: str, tokens: Sequence[tuple[int, int]], inside: np.ndarray, begin: np.ndarray,
+                 threshold: float, gap: int, sentence_mode: bool) -> list[tuple[int, int, float]]:
+    """One sentence's spans under a tagger's decoding settings: `decode`, then `shape_spans`."""
+    return shape_spans(text, tokens, decode(text, tokens, inside, begin, threshold), gap, sentence_mode)

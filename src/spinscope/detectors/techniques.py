@@ -586,8 +586,7 @@ class TechniqueDetector(Detector):
             return best_f1
 
         # confidence: P(the span overlaps a gold span of the technique it is labelled with)
-        decoded = [span_tagger.shape_spans(text, tokens, span_tagger.decode(text, tokens, inside, begin, best[0]),
-                                           best[1], bool(best[3]))
+        decoded = [span_tagger.tagged_spans(text, tokens, inside, begin, best[0], best[1], bool(best[3]))
                    for text, (tokens, _, _), (inside, begin) in zip(texts, rows, marginals)]
         inputs, outcomes = [], []
         for row, spans in enumerate(decoded):
@@ -744,8 +743,8 @@ class TechniqueDetector(Detector):
             features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
                 sentence_probabilities[row], probabilities[i], chosen[i], model.techniques))
             inside, begin = crf.inside_probabilities(features)
-            for s, e, mean_inside in span_tagger.shape_spans(
-                    text, tokens, span_tagger.decode(text, tokens, inside, begin, threshold), gap, sentence_mode):
+            for s, e, mean_inside in span_tagger.tagged_spans(text, tokens, inside, begin, threshold, gap,
+                                                              sentence_mode):
                 out.setdefault(i, []).append((row, s, e, mean_inside))
         return out
 
