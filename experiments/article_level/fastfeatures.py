@@ -64,3 +64,30 @@ def cached_dense(name, articles, function):
     values = np.array([function(a) for a in articles])
     np.save(path, values)
     return values
+
+
+class DenseFeature:
+    """A dense per-article block for the explore scripts: standardised on the fold's training rows, times weight."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+
+    def matrices(self, train_idx, test_idx, weight=1.0):
+        mean, sd = self.values[train_idx].mean(0), self.values[train_idx].std(0)
+        sd[sd < 1e-9] = 1
+        z = np.clip((self.values - mean) / sd, -5, 5) * weight
+        return sparse.csr_matrix(z[train_idx]), sparse.csr_matrix(z[test_idx])
+
+
+def static_article_vectors(articles):
+    """Each article's static-vector embedding (packaged vectors, as the frame detector computes it); zeros for
+    languages without vectors."""
+    from spinscope.detectors.article_features import article_text
+    from spinscope.detectors.static_vectors import DEFAULT_DIRECTORY, load_for_language
+
+    out = np.zeros((len(articles), 384))
+    for i, article in enumerate(articles):
+        vectors = load_for_language(str(DEFAULT_DIRECTORY), article.language)
+        if vectors is not None:
+            out[i] = vectors.embed([article_text(article)])[0]
+    return out

@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from common import frame_folds, load_all, log, micro_f1
-from fastfeatures import FoldTfidf
+from fastfeatures import DenseFeature, FoldTfidf, static_article_vectors
 from spinscope.detectors.frames import _stratification_keys, tune_thresholds
 from spinscope.taxonomy import FRAME_NAMES
 
@@ -51,6 +51,8 @@ def main():
     everything = [a for items in corpora.values() for a in items if "frames" in a.gold]
     texts = [a.text for a in everything]
     feats = {"words": FoldTfidf(texts)}
+    if any(grid.get("emb", [0])):
+        feats["emb"] = DenseFeature(static_article_vectors(everything))
     if any(grid.get("chars", [0])):
         feats["chars"] = FoldTfidf(texts, "char_wb", (3, 5))
     gold = np.array([[f in a.gold["frames"] for f in FRAME_NAMES] for a in everything], dtype=int)

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 
 import spinscope.detectors.genre as G
 from common import genre_folds, load_all, log, macro_f1, per_class_f1
-from fastfeatures import FoldTfidf, cached_dense
+from fastfeatures import FoldTfidf, cached_dense, static_article_vectors
 
 
 def gold_technique_vector(article):
@@ -54,6 +54,7 @@ def main():
     style = cached_dense("style", everything, G.style_features)
     tech = cached_dense("goldtech", everything, gold_technique_vector)
     words = FoldTfidf([a.text for a in everything])
+    emb = static_article_vectors(everything) if any(grid.get("emb", [0])) else None
     chars = FoldTfidf([a.text for a in everything], "char_wb", (2, 4)) if 1 in grid.get("chars", [0]) or any(
         c > 0 for c in grid.get("chars", [0])) else None
     labels = np.array([G.GENRES.index(a.gold["genre"]) for a in everything])
@@ -79,7 +80,8 @@ def main():
                     def build(train_idx, test_idx):
                         blocks_train, blocks_test = [], []
                         dense = ([(style, setting["style"])] if setting["style"] else []) + (
-                            [(tech, setting["tech"])] if setting.get("tech") else [])
+                            [(tech, setting["tech"])] if setting.get("tech") else []) + (
+                            [(emb, setting["emb"])] if setting.get("emb") else [])
                         if dense:
                             d = np.hstack([block for block, _ in dense])
                             scale = np.concatenate([np.full(block.shape[1], w) for block, w in dense])

@@ -48,11 +48,28 @@ def to_probability(scores_oof, y_oof, scores):
     return p_oof, p
 
 
+def static_paragraph_vectors(articles):
+    """Each gold paragraph's embedding from the packaged static word vectors (as the detector computes it)."""
+    from spinscope.detectors.static_vectors import DEFAULT_DIRECTORY, StaticVectors
+
+    vectors = StaticVectors.load(DEFAULT_DIRECTORY / "en")
+    out = {}
+    for article in articles:
+        lines = article.text.split("\n")
+        keys = [f"{article.id}:{line}" for line in article.gold["paragraphs"]]
+        rows = vectors.embed([lines[int(line) - 1] for line in article.gold["paragraphs"]])
+        out.update(zip(keys, rows))
+    return out
+
+
 def main() -> None:
-    weights = [float(x) for x in sys.argv[1:]] or [0.0, 0.5, 1.0]
+    weights = [float(x) for x in sys.argv[1:] if not x.startswith("--")] or [0.0, 0.5, 1.0]
     articles = load_language("en")
-    cache = np.load(CACHE / "embeddings_en_paragraphs.npz")
-    vectors = dict(zip(cache["keys"].tolist(), cache["vectors"]))
+    if "--static" in sys.argv:  # the packaged static word vectors instead of the MiniLM cache
+        vectors = static_paragraph_vectors(articles)
+    else:
+        cache = np.load(CACHE / "embeddings_en_paragraphs.npz")
+        vectors = dict(zip(cache["keys"].tolist(), cache["vectors"]))
     texts, labels, article_index, emb = [], [], [], []
     index = {t: j for j, t in enumerate(TECHNIQUE_NAMES)}
     for a_i, article in enumerate(articles):

@@ -1,6 +1,6 @@
 """Span-tagger-only cross-validation (no paragraph model): SI F1 of the CRF tagger at several thresholds.
 
-    python experiments/techniques/tagger_proto.py [--language en] [--folds 5] [c1=0.05 c2=0.01 iters=100]
+    python experiments/techniques/tagger_proto.py [--language en] [--folds 5] [c1=0.05 c2=0.01 iters=100 classes=1]
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from spinscope.evaluation.metrics import span_identification_scores  # noqa: E40
 from spinscope.segment import segment  # noqa: E402
 
 
+WORD_CLASSES: dict = {}
+
+
 def sequences(article, with_labels=True):
     if not article.sentences:
         segment(article)
@@ -26,7 +29,7 @@ def sequences(article, with_labels=True):
         tokens = st.tokenize(article.text, sentence.start, sentence.end)
         if not tokens:
             continue
-        out.append((tokens, st.sentence_features(article.text, tokens),
+        out.append((tokens, st.sentence_features(article.text, tokens, (), WORD_CLASSES),
                     st.token_labels(tokens, gold) if with_labels else None))
     return out
 
@@ -38,6 +41,9 @@ def main():
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     params = {"c1": 0.05, "c2": 0.01, "iters": 100, **parse_params(args.params)}
+    if params.get("classes"):  # the word classes of the packaged static vectors
+        from spinscope.detectors.static_vectors import DEFAULT_DIRECTORY, StaticVectors
+        WORD_CLASSES.update(StaticVectors.load(DEFAULT_DIRECTORY / args.language).word_classes())
     articles = load_language(args.language)
     seqs = {a.id: sequences(a) for a in articles}
     thresholds = [0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3]

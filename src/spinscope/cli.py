@@ -236,6 +236,22 @@ def train_frames(
     _train(Component.frames, data, out, lang, None, seed)
 
 
+@train_app.command("vectors")
+def train_vectors(
+    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
+    lang: List[str] = typer.Option(["en"], "--lang"),
+    encoder: Optional[Path] = typer.Option(None, "--encoder", help="Local sentence-transformers model folder "
+                                           "(default: the all-MiniLM-L6-v2 copy of the [distill] extra)."),
+) -> None:
+    """Distil static word vectors from a sentence encoder (needs the [distill] extra)."""
+    from . import train as training
+
+    articles = training.load_corpus(data, lang)
+    typer.echo(f"distilling word vectors from {len(articles)} articles ({', '.join(lang)})", err=True)
+    for path in training.train_vectors(articles, out, encoder, command=" ".join(["spinscope"] + sys.argv[1:])):
+        typer.echo(f"saved word vectors to {path}")
+
+
 def _train(component: Component, data, out, lang, ptc, seed) -> None:
     from . import train as training
 

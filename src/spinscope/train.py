@@ -76,6 +76,22 @@ def train_component(component: str, articles: list[Article], seed: int = 0, **pa
     return detector
 
 
+def train_vectors(articles: list[Article], out: Path, encoder: Path | None = None, min_df: int = 1,
+                  command: str = "") -> list[Path]:
+    """Distil static word vectors per language from the training texts (`out/<iso language>/`)."""
+    from .detectors.static_vectors import distill
+
+    by_language: dict[str, dict[str, str]] = {}
+    for article in articles:  # one text per article id
+        by_language.setdefault(article.language, {})[article.id] = article.text
+    written = []
+    for language, texts in sorted(by_language.items()):
+        vectors = distill(texts.values(), language, encoder=encoder, min_df=min_df)
+        vectors.params.update({"trained_on": {"articles": len(texts)}, "command": command})
+        written.append(vectors.save(Path(out) / language))
+    return written
+
+
 def save_component(detector: Detector, out: Path, command: str = "") -> Path:
     metadata = dict(getattr(detector, "metadata_", {}))
     if command:

@@ -130,7 +130,7 @@ def test_shipped_model_gives_valid_output():
 
 def test_article_path_matches_the_training_path_and_evidence_adds_up(fitted):
     """Analysis reads one shared look-up per article; it must give the numbers of the plain TF-IDF path used in
-    training, and each frame's paragraph evidence must add up to the article's linear score when no n-gram
+    training, and each frame's paragraph evidence must add up to the article's linear n-gram score when no n-gram
     crosses a paragraph break (one word per line)."""
     from spinscope.detectors.article_features import clear_caches
 
@@ -142,4 +142,8 @@ def test_article_path_matches_the_training_path_and_evidence_adds_up(fitted):
     article = segment(Article(text="Markets\n\nmarket\n\nprices\ntroops", language="en"))
     evidence = fitted.paragraph_evidence(article)
     logits = np.log(fitted.predict_proba([article])[0]) - np.log1p(-fitted.predict_proba([article])[0])
-    np.testing.assert_allclose(evidence.sum(axis=0), logits - model.intercept, atol=1e-6)
+    # the embedding block (static word vectors) is article-level: it is not shared out to paragraphs
+    from spinscope.detectors.article_features import article_text
+    dense = model._embedding_logits([article_text(article)])
+    dense = dense[0] if model.embedding is not None else 0.0
+    np.testing.assert_allclose(evidence.sum(axis=0), logits - model.intercept - dense, atol=1e-6)

@@ -7,6 +7,10 @@ on micro-F1 over out-of-fold probabilities), so the thresholds never see the art
 Paragraph attribution: the same linear model scores every paragraph's share of the article's evidence (the
 paragraph's TF-IDF terms, normalised by the whole article's vector length, times the frame's weights); for
 each predicted frame the strongest paragraph is listed, with up to two more that carry at least half as much.
+
+With `embedding_weight > 0`, a language that has static word vectors (`static_vectors.py`) also gets the
+article's IDF-weighted mean word vector, standardised, as a dense block after the n-grams (English: +0.015 micro-F1
+in cross-validation, `experiments/embeddings/RESULTS.md`). Paragraph attribution reads the n-gram evidence only.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from ..taxonomy import FRAME_NAMES
 from ..types import Article
 from .article_features import (article_lookup, article_text, check_weight_shape, ensure_segmented, group_by_language,
                                load_bundles, pick_model, save_bundles, tfidf_rows)
+from . import static_vectors
 from .base import Detector
 from .features import TfidfNgrams
+from .static_vectors import StaticVectors
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
@@ -60,20 +66,55 @@ def _stratification_keys(gold: np.ndarray, n_folds: int) -> list[str]:
     counts = {k: keys.count(k) for k in set(keys)}
     keys = [k if counts[k] >= n_folds else "rare" for k in keys]
     if 0 < keys.count("rare") < n_folds:  # too few rare ones for a stratum of their own: join the largest
-        largest = max(set(keys) - {"rare"}, key=keys.count, default="rare")
+        # sorted: with a tie, the choice must not depend on string hashing (it differs per process)
+        largest = max(sorted(set(keys) - {"rare"}), key=keys.count, default="rare")
         keys = [largest if k == "rare" else k for k in keys]
     return keys
 
 
+class _Embedding:
+    """The dense block of a frame model: an article's static-vector embedding, standardised, times a weight."""
+
+    CLIP = 5.0
+
+    def __init__(self, vectors: StaticVectors, weight: float, mean: np.ndarray | None = None,
+                 scale: np.ndarray | None = None):
+        self.vectors, self.weight, self.mean, self.scale = vectors, weight, mean, scale
+
+    def fit_transform(self, texts: list[str]) -> np.ndarray:
+        raw = self.vectors.embed(texts)
+        self.mean = raw.mean(axis=0)
+        self.scale = raw.std(axis=0)
+        self.scale[self.scale < 1e-9] = 1.0
+        return self._standardise(raw)
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        return self._standardise(self.vectors.embed(texts))
+
+    def _standardise(self, raw: np.ndarray) -> np.ndarray:
+        return np.clip((raw - self.mean) / self.scale, -self.CLIP, self.CLIP) * self.weight
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"embedding_weight": np.asarray([self.weight]), "embedding_mean": self.mean,
+                "embedding_scale": self.scale}
+
+
 class _FrameModel:
-    """One language's model: n-gram TF-IDF -> one logistic regression per frame, with per-frame thresholds."""
+    """One language's model: n-gram TF-IDF (+ an optional embedding block, its weights last) -> one logistic
+    regression per frame, with per-frame thresholds."""
 
     def __init__(self, vectorizers: dict[str, TfidfNgrams], coef: np.ndarray, intercept: np.ndarray,
-                 thresholds: np.ndarray):
+                 thresholds: np.ndarray, embedding: _Embedding | None = None):
         self.vectorizers = vectorizers
         self.coef = coef
         self.intercept = intercept
         self.thresholds = thresholds
+        self.embedding = embedding
+
+    def _embedding_logits(self, texts: list[str]) -> np.ndarray | float:
+        if self.embedding is None:
+            return 0.0
+        return self.embedding.transform(texts) @ self.coef[:, -self.embedding.vectors.dimensions:].T
 
     def weight_blocks(self) -> list[np.ndarray]:
         """Per vectoriser, its (terms x frames) weights, contiguous: a strided view would be copied on every
@@ -90,7 +131,7 @@ class _FrameModel:
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """From raw texts (training: thresholds on inner folds)."""
-        logits = np.tile(self.intercept, (len(texts), 1))
+        logits = np.tile(self.intercept, (len(texts), 1)) + self._embedding_logits(texts)
         for vectorizer, weights in zip(self.vectorizers.values(), self.weight_blocks()):
             logits += np.asarray(tfidf_rows(vectorizer, texts) @ weights)
         return 1.0 / (1.0 + np.exp(-logits))
@@ -98,19 +139,29 @@ class _FrameModel:
     def article_probabilities(self, article: Article) -> np.ndarray:
         """From a segmented article's shared n-gram look-up (`article_features.article_lookup`): same numbers."""
         logits = np.array(self.intercept, dtype=np.float64)
+        if self.embedding is not None:
+            logits = logits + self._embedding_logits([article_text(article)])[0]
         for vectorizer, weights in zip(self.vectorizers.values(), self.weight_blocks()):
             logits = logits + article_lookup(vectorizer, article).dot(weights)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def bundle(self):
-        return self.vectorizers, {"coef": self.coef.astype(np.float16), "intercept": self.intercept,
-                                  "thresholds": self.thresholds}
+        arrays = {"coef": self.coef.astype(np.float16), "intercept": self.intercept, "thresholds": self.thresholds}
+        return self.vectorizers, {**arrays, **(self.embedding.arrays() if self.embedding else {})}
 
     @classmethod
-    def from_bundle(cls, bundle) -> "_FrameModel":
+    def from_bundle(cls, bundle, vectors: StaticVectors | None) -> "_FrameModel":
         vectorizers, arrays = bundle
-        model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"])
-        check_weight_shape(model.coef, len(FRAME_NAMES), vectorizers)
+        embedding = None
+        if "embedding_weight" in arrays:
+            if vectors is None:
+                raise ValueError("this frames model needs static word vectors, which are missing")
+            embedding = _Embedding(vectors, float(arrays["embedding_weight"][0]), arrays["embedding_mean"],
+                                   arrays["embedding_scale"])
+        model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"],
+                    embedding)
+        check_weight_shape(model.coef, len(FRAME_NAMES), vectorizers,
+                           dense=embedding.vectors.dimensions if embedding else 0)
         return model
 
 
@@ -122,7 +173,7 @@ class FrameDetector(Detector):
     def __init__(self, C: float = 3.0, word_max_features: int = 30000, char_max_features: int = 0,
                  class_weight: str | None = "balanced", threshold_folds: int = 3, at_least_one: bool = True,
                  max_paragraphs: int = 3, per_language: bool = True, languages: Sequence[str] | None = None,
-                 seed: int = 0):
+                 embedding_weight: float = 0.03, static_vectors: str | None = None, seed: int = 0):
         self.C = C
         self.word_max_features = word_max_features
         self.char_max_features = char_max_features
@@ -132,7 +183,13 @@ class FrameDetector(Detector):
         self.max_paragraphs = max_paragraphs
         self.per_language = per_language  # one model per language, or one pooled model
         self.languages = list(languages) if languages else None  # train on these languages only (None = all)
+        # > 0 adds the static-vector embedding block for languages that have vectors (None = the packaged ones)
+        self.embedding_weight = embedding_weight
+        self.static_vectors = static_vectors
         self.seed = seed
+
+    def _vectors(self, key: str) -> StaticVectors | None:
+        return static_vectors.load_for_language(static_vectors.resolve_root(self.static_vectors), key)
 
     # learning ---------------------------------------------------------------------------------------------
     def _new_vectorizers(self) -> dict[str, TfidfNgrams]:
@@ -143,11 +200,15 @@ class FrameDetector(Detector):
             vectorizers["char"] = TfidfNgrams("char_wb", (3, 5), max_features=self.char_max_features)
         return vectorizers
 
-    def _fit_linear(self, texts: list[str], gold: np.ndarray) -> _FrameModel:
+    def _fit_linear(self, texts: list[str], gold: np.ndarray, vectors: StaticVectors | None) -> _FrameModel:
         from sklearn.linear_model import LogisticRegression
 
         vectorizers = self._new_vectorizers()
-        matrix = sparse.hstack([v.fit(texts).transform(texts) for v in vectorizers.values()], format="csr")
+        blocks = [v.fit(texts).transform(texts) for v in vectorizers.values()]
+        embedding = _Embedding(vectors, self.embedding_weight) if vectors is not None else None
+        if embedding is not None:
+            blocks.append(sparse.csr_matrix(embedding.fit_transform(texts)))
+        matrix = sparse.hstack(blocks, format="csr")
         coef = np.zeros((len(FRAME_NAMES), matrix.shape[1]))
         intercept = np.zeros(len(FRAME_NAMES))
         for frame in range(len(FRAME_NAMES)):
@@ -161,9 +222,9 @@ class FrameDetector(Detector):
             coef[frame], intercept[frame] = model.coef_[0], model.intercept_[0]
         # weights are kept (and stored) in half precision: the model file halves, predictions move by ~1e-3
         coef = coef.astype(np.float16).astype(np.float64)
-        return _FrameModel(vectorizers, coef, intercept, np.full(len(FRAME_NAMES), 0.5))
+        return _FrameModel(vectorizers, coef, intercept, np.full(len(FRAME_NAMES), 0.5), embedding)
 
-    def _fit_one(self, articles: list[Article]) -> tuple[_FrameModel, float]:
+    def _fit_one(self, articles: list[Article], vectors: StaticVectors | None) -> tuple[_FrameModel, float]:
         from sklearn.model_selection import StratifiedKFold
 
         texts = [article_text(a) for a in articles]
@@ -174,11 +235,11 @@ class FrameDetector(Detector):
             keys = _stratification_keys(gold, self.threshold_folds)
             splitter = StratifiedKFold(self.threshold_folds, shuffle=True, random_state=self.seed)
             for inner_train, inner_val in splitter.split(np.zeros(len(keys)), keys):
-                fitted = self._fit_linear([texts[i] for i in inner_train], gold[inner_train])
+                fitted = self._fit_linear([texts[i] for i in inner_train], gold[inner_train], vectors)
                 out_of_fold[inner_val] = fitted.probabilities([texts[i] for i in inner_val])
             thresholds = tune_thresholds(gold, out_of_fold)
             inner_score = micro_f1_counts(gold.astype(bool), out_of_fold >= thresholds)
-        model = self._fit_linear(texts, gold)
+        model = self._fit_linear(texts, gold, vectors)
         model.thresholds = thresholds
         return model, inner_score
 
@@ -190,12 +251,14 @@ class FrameDetector(Detector):
         groups = group_by_language(labelled, self.per_language)
         self.models_, inner = {}, {}
         for key, group in sorted(groups.items()):
-            self.models_[key], inner[key] = self._fit_one(group)
+            vectors = self._vectors(key) if self.embedding_weight > 0 else None
+            self.models_[key], inner[key] = self._fit_one(group, vectors)
         self.languages_ = sorted({a.language for a in labelled if a.language})
         self.metadata_ = {
             "training_articles": len(labelled), "languages": self.languages_,
             "inner_cv_micro_f1": {k: round(v, 4) for k, v in inner.items()},
             "thresholds": {k: dict(zip(FRAME_NAMES, m.thresholds.round(3).tolist())) for k, m in self.models_.items()},
+            "embedding_languages": sorted(k for k, m in self.models_.items() if m.embedding is not None),
         }
         self.version_ = f"frames-linear-{len(labelled)}"
         return self
@@ -260,7 +323,8 @@ class FrameDetector(Detector):
         bundles, state = load_bundles(directory)
         if state.get("frames") != list(FRAME_NAMES):
             raise ValueError("model frames differ from the official frame list")
-        self.models_ = {key: _FrameModel.from_bundle(bundle) for key, bundle in bundles.items()}
+        self.models_ = {key: _FrameModel.from_bundle(bundle, self._vectors(key) if "embedding_weight" in bundle[1]
+                                                     else None) for key, bundle in bundles.items()}
         self.languages_ = state.get("languages") or []
 
 

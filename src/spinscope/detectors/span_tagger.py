@@ -9,7 +9,9 @@ scores far better on the SemEval-2020 span-identification metric than highlighti
 One sequence per sentence. Features per token: the lower-cased word, its prefix/suffixes and shape, the words at
 -2..+2 and the bigrams around it, whether it sits inside quotation marks, its position in the sentence, and bucketed
 sentence-level evidence from the technique detector (the calibrated probability that the sentence holds any
-technique, and the most likely technique), supplied by the caller. A token is inside when its marginal probability
+technique, and the most likely technique), supplied by the caller; optionally the word classes of the token (and
+the finest class of each neighbour) from static word vectors, so that words never seen inside a gold span can
+still resemble ones that were. A token is inside when its marginal probability
 of B or I reaches the threshold chosen on inner folds; spans are maximal runs of inside tokens, snapped to token
 boundaries (so `text[start:end]` is exactly the span), with leading/trailing punctuation other than quotes dropped.
 """
@@ -45,9 +47,10 @@ def _shape(token: str) -> str:
     return "x"
 
 
-def sentence_features(text: str, tokens: Sequence[tuple[int, int]], evidence: Sequence[str] = ()) -> list[list[str]]:
+def sentence_features(text: str, tokens: Sequence[tuple[int, int]], evidence: Sequence[str] = (),
+                      word_classes: dict[str, list[str]] | None = None) -> list[list[str]]:
     """CRFsuite attribute lists for the tokens of one sentence. `evidence`: sentence-level attributes added to
-    every token (e.g. "sp=3" for the sentence probability bucket)."""
+    every token (e.g. "sp=3" for the sentence probability bucket); `word_classes`: word -> class attributes."""
     words = [text[s:e] for s, e in tokens]
     lowered = [w.lower() for w in words]
     n = len(words)
@@ -70,6 +73,14 @@ def sentence_features(text: str, tokens: Sequence[tuple[int, int]], evidence: Se
         row.extend(evidence)
         row.extend(f"{e}|sh={_shape(word)}" for e in evidence[:1])
         rows.append(row)
+    if word_classes:
+        classes = [word_classes.get(low, ()) for low in lowered]
+        for i, row in enumerate(rows):
+            row.extend(classes[i])
+            if i > 0 and classes[i - 1]:
+                row.append("L" + classes[i - 1][-1])
+            if i + 1 < n and classes[i + 1]:
+                row.append("R" + classes[i + 1][-1])
     return rows
 
 

@@ -42,8 +42,9 @@ from ..errors import ModelError
 from ..segment import segment
 from ..taxonomy import BY_NAME, TECHNIQUE_NAMES
 from ..types import Article
-from . import span_tagger
+from . import span_tagger, static_vectors
 from .base import PARAMS_FILE, Detector
+from .static_vectors import StaticVectors
 from .features import (STYLE_FEATURE_NAMES, ArticleContext, TfidfNgrams, WORD_RE, style_features)
 
 WEIGHTS_FILE = "weights.{}.npz"
@@ -125,6 +126,11 @@ class _LanguageModel:
         self.tagger_settings = np.zeros(4, np.float32)
         self.tagger_calibration = np.zeros(4, np.float32)
         self._crf: span_tagger.CrfTagger | None = None
+        # static word vectors (`static_vectors.py`) for a dense paragraph block; None = n-grams and style only
+        self.vectors: StaticVectors | None = None
+        self.embedding_weight = 0.0
+        self.embedding_sentences = False  # the sentence rows get their own embedding too
+        self.tagger_word_classes = False  # the span tagger reads the vectors' word classes
 
     def __getstate__(self) -> dict[str, Any]:  # the CRFsuite tagger handle is rebuilt from the bytes on demand
         return {**self.__dict__, "_crf": None}
@@ -152,13 +158,10 @@ class _LanguageModel:
         if o["char_ngrams"]:
             self.char = TfidfNgrams("char_wb", o["char_ngrams"], o["min_df"], o["max_char_features"]).fit(paragraphs)
 
-    def _ngram_blocks(self, sentences: list[str], owners: np.ndarray, n_paragraphs: int
-                      ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def _ngram_blocks(self, sentences: list[str], membership: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """TF-IDF rows for the sentences and for the paragraphs. A paragraph's counts are the sum of its
         sentences' counts (sentences split at spaces, so no n-gram is lost but word pairs across a sentence
         boundary), which analyses each text once."""
-        membership = sp.csr_matrix((np.ones(len(owners), np.float32), (owners, np.arange(len(owners)))),
-                                   shape=(n_paragraphs, len(owners)))
         sentence_blocks, paragraph_blocks = [], []
         for vectoriser, weight in ((self.word, 1.0), (self.char, self.options["char_weight"])):
             if vectoriser is None:
@@ -174,7 +177,10 @@ class _LanguageModel:
         offsets = np.cumsum([0] + [len(u.article.paragraphs) for u in units])
         all_owners = (np.concatenate([np.asarray(u.sentence_paragraph, np.int64) + offsets[i]
                                       for i, u in enumerate(units)]) if units else np.zeros(0, np.int64))
-        sentence_ngrams, paragraph_ngrams = self._ngram_blocks(sentences, all_owners, int(offsets[-1]))
+        # paragraph row x sentence row: a paragraph's counts are the sum of its sentences'
+        membership = sp.csr_matrix((np.ones(len(all_owners), np.float32), (all_owners, np.arange(len(all_owners)))),
+                                   shape=(int(offsets[-1]), len(all_owners)))
+        sentence_ngrams, paragraph_ngrams = self._ngram_blocks(sentences, membership)
         sentence_style, paragraph_style = [], []
         for unit in units:
             text, first = unit.article.text, unit.article.paragraphs[0].line if unit.article.paragraphs else 0
@@ -193,8 +199,15 @@ class _LanguageModel:
         if self.options["context_weight"] > 0:
             # the surrounding paragraph, so a sentence is read in its context
             blocks.append(paragraph_ngrams[all_owners] * self.options["context_weight"])
+        paragraph_blocks = [paragraph_ngrams, paragraph_style]
+        if self.vectors is not None and self.embedding_weight > 0:
+            word_weights = self.vectors.word_weights(sentences)
+            embedding = self.vectors.embed_weights(membership @ word_weights)
+            paragraph_blocks.append(sp.csr_matrix(embedding * self.embedding_weight))
+            if self.embedding_sentences:
+                blocks.append(sp.csr_matrix(self.vectors.embed_weights(word_weights) * self.embedding_weight))
         sentence_matrix = sp.hstack(blocks, format="csr", dtype=np.float32)
-        paragraph_matrix = sp.hstack([paragraph_ngrams, paragraph_style], format="csr", dtype=np.float32)
+        paragraph_matrix = sp.hstack(paragraph_blocks, format="csr", dtype=np.float32)
         paragraph_article = np.repeat(np.arange(len(units)), [len(u.article.paragraphs) for u in units])
         return sentence_matrix, paragraph_matrix, all_owners, paragraph_article
 
@@ -287,6 +300,9 @@ class _LanguageModel:
         if self.tagger is not None:
             arrays[f"{prefix}tagger_settings"] = np.asarray(self.tagger_settings, np.float32)
             arrays[f"{prefix}tagger_calibration"] = np.asarray(self.tagger_calibration, np.float32)
+        if self.vectors is not None and (self.embedding_weight > 0 or self.tagger_word_classes):
+            arrays[f"{prefix}embedding_weight"] = np.asarray(
+                [self.embedding_weight, self.embedding_sentences, self.tagger_word_classes], np.float32)
         arrays[f"{prefix}word_idf"] = self.word.idf_
         if self.char is not None:
             arrays[f"{prefix}char_idf"] = self.char.idf_
@@ -311,7 +327,32 @@ class _LanguageModel:
         for key in ("tagger_settings", "tagger_calibration"):
             if f"{prefix}{key}" in arrays:
                 setattr(model, key, np.asarray(arrays[f"{prefix}{key}"], np.float32))
+        if f"{prefix}embedding_weight" in arrays:
+            weight, sentences, classes = arrays[f"{prefix}embedding_weight"].tolist()
+            model.embedding_weight, model.embedding_sentences, model.tagger_word_classes = (
+                weight, bool(sentences), bool(classes))
         return model
+
+    def attach_vectors(self, language: str, required: bool) -> None:
+        """Use the static word vectors of `language` (from the `static_vectors` option) when there are any.
+        Fitting (required=False) takes them when the options ask for them and they exist; a restored model
+        (required=True) that was fitted with them refuses to run without them."""
+        wanted = self.options.get("embedding_weight", 0) > 0 or self.options.get("tagger_word_classes")
+        if not required and not wanted:
+            return
+        self.vectors = static_vectors.load_for_language(static_vectors.resolve_root(self.options.get("static_vectors")),
+                                                        language)
+        if self.vectors is None:
+            if required:
+                raise ModelError(f"the {language!r} technique model needs static word vectors, which are missing")
+            return
+        if not required:
+            self.embedding_weight = max(float(self.options.get("embedding_weight", 0)), 0.0)
+            self.embedding_sentences = bool(self.options.get("embedding_sentences")) and self.embedding_weight > 0
+            self.tagger_word_classes = bool(self.options.get("tagger_word_classes")) and self.vectors.classes is not None
+
+    def word_classes(self) -> dict[str, list[str]] | None:
+        return self.vectors.word_classes() if self.tagger_word_classes and self.vectors is not None else None
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -413,8 +454,8 @@ class TechniqueDetector(Detector):
                  trim_spans: bool = False, max_span_words: int = 45, span_confidence: str = "sentence",
                  weight_keep: float = 1.0, span_tagger: bool = True, tagger_c1: float = 0.2,
                  tagger_c2: float = 0.01, tagger_iterations: int = 100, tagger_backfill: bool = True,
-                 tagger_min_gain: float = 0.02,
-                 seed: int = 0):
+                 tagger_min_gain: float = 0.02, embedding_weight: float = 1.0, embedding_sentences: bool = True,
+                 tagger_word_classes: bool = True, static_vectors: str | None = None, seed: int = 0):
         self.languages = languages
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -442,6 +483,13 @@ class TechniqueDetector(Detector):
         self.tagger_iterations = tagger_iterations
         self.tagger_backfill = tagger_backfill
         self.tagger_min_gain = tagger_min_gain
+        # > 0: paragraphs also get the IDF-weighted mean of static word vectors (languages that have vectors);
+        # static_vectors: their folder (None = the ones in the package)
+        self.embedding_weight = embedding_weight
+        self.embedding_sentences = embedding_sentences
+        # the span tagger also reads the word classes of the static vectors (languages that have them)
+        self.tagger_word_classes = tagger_word_classes
+        self.static_vectors = static_vectors
         self.seed = seed
 
     # ---- training ----
@@ -463,6 +511,7 @@ class TechniqueDetector(Detector):
         options = self.get_params()
         units = [_prepare(a, with_labels=True) for a in articles]
         model = _LanguageModel(options)
+        model.attach_vectors(language, required=False)
         counts = {t: sum(t in labels for u in units for labels in u.paragraph_labels) for t in TECHNIQUE_NAMES}
         model.techniques = [t for t in TECHNIQUE_NAMES if counts[t] >= self.min_positives]
         model.fit_vocabulary(units)
@@ -528,6 +577,7 @@ class TechniqueDetector(Detector):
         from ..evaluation.metrics import span_identification_scores
 
         chosen = paragraph_probabilities >= model.thresholds
+        word_classes = model.word_classes()
         rows, gold = [], {}
         r = 0
         for unit_index, unit in enumerate(units):
@@ -539,7 +589,8 @@ class TechniqueDetector(Detector):
                 tokens = span_tagger.tokenize(text, start, end)
                 i = owners[r]
                 features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
-                    sentence_probabilities[r], paragraph_probabilities[i], chosen[i], model.techniques))
+                    sentence_probabilities[r], paragraph_probabilities[i], chosen[i], model.techniques),
+                    word_classes)
                 rows.append((tokens, features, span_tagger.token_labels(tokens, merged)))
                 r += 1
 
@@ -731,6 +782,7 @@ class TechniqueDetector(Detector):
         threshold, gap, restrict, sentence_mode = (float(model.tagger_settings[0]), int(model.tagger_settings[1]),
                                                    bool(model.tagger_settings[2]), bool(model.tagger_settings[3]))
         crf = model.crf()
+        word_classes = model.word_classes()
         text = article.text
         out: dict[int, list[tuple[int, int, int, float]]] = {}
         for row, (start, end) in enumerate(unit.sentence_bounds):
@@ -741,7 +793,7 @@ class TechniqueDetector(Detector):
             if not tokens:
                 continue
             features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
-                sentence_probabilities[row], probabilities[i], chosen[i], model.techniques))
+                sentence_probabilities[row], probabilities[i], chosen[i], model.techniques), word_classes)
             inside, begin = crf.inside_probabilities(features)
             for s, e, mean_inside in span_tagger.tagged_spans(text, tokens, inside, begin, threshold, gap,
                                                               sentence_mode):
@@ -789,6 +841,8 @@ class _LazyModels(dict):
         with np.load(self.directory / WEIGHTS_FILE.format(language), allow_pickle=False) as arrays:
             model = _LanguageModel.restore(self.options, vocabulary, arrays, "")
             files = arrays.files
+        if model.embedding_weight > 0 or model.tagger_word_classes:
+            model.attach_vectors(language, required=True)
         if self.options.get("span_tagger") and "tagger_settings" in files:
             # saved with a tagger (a language where it did not beat highlighting every sentence has none)
             model.tagger = gzip.decompress((self.directory / TAGGER_FILE.format(language)).read_bytes())
