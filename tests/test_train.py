@@ -87,3 +87,18 @@ def test_train_rejects_missing_data_folder(tmp_path):
     proc = run_cli("train", "genre", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path / "m"))
     assert proc.returncode == 2
     assert "no such data folder" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+
+
+def test_train_vectors_without_the_distill_extra_is_one_clear_error(tmp_path):
+    import importlib.util
+
+    import pytest
+
+    if importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"):
+        pytest.skip("torch and transformers are installed here: distillation would run for real")
+    corpus = write_corpus(tmp_path / "data", n_articles=6)
+    proc = run_cli("train", "vectors", "--data", str(corpus), "--out", str(tmp_path / "vectors"))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err
+    assert "spinscope: error:" in err and "[distill]" in err
+    assert not (tmp_path / "vectors").exists()
