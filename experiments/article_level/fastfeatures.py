@@ -83,11 +83,11 @@ def static_article_vectors(articles):
     """Each article's static-vector embedding (packaged vectors, as the frame detector computes it); zeros for
     languages without vectors."""
     from spinscope.detectors.article_features import article_text
-    from spinscope.detectors.static_vectors import DEFAULT_DIRECTORY, load_for_language
+    from spinscope.detectors.static_vectors import load_for_language
 
     out = np.zeros((len(articles), 384))
     for i, article in enumerate(articles):
-        vectors = load_for_language(str(DEFAULT_DIRECTORY), article.language)
+        vectors = load_for_language(None, article.language)
         if vectors is not None:
             out[i] = vectors.embed([article_text(article)])[0]
     return out

@@ -16,7 +16,6 @@ from spinscope.detectors.static_vectors import StaticVectors, corpus_words, load
 from spinscope.detectors.techniques import TechniqueDetector
 from spinscope.errors import ModelError
 from spinscope.segment import segment
-from spinscope.settings import PACKAGED_MODELS
 from spinscope.types import Article
 
 from .test_frames import _corpus as frame_corpus
@@ -131,7 +130,7 @@ def test_frame_detector_embedding_block_round_trip(tmp_path):
 
 
 def test_shipped_vectors_load_and_embed():
-    vectors = load_for_language(str(PACKAGED_MODELS / "vectors"), "en")
+    vectors = load_for_language(None, "en")
     if vectors is None:
         pytest.skip("no packaged English word vectors")
     assert vectors.dimensions == 384 and len(vectors.index) > 10000

@@ -67,6 +67,25 @@ def load_bundles(directory: Path) -> tuple[dict[str, Bundle], dict[str, Any]]:
     return bundles, state
 
 
+class Standardiser:
+    """Centre and scale dense features with statistics learned at fit time (clipped to limit outliers)."""
+
+    def __init__(self, mean: np.ndarray | None = None, scale: np.ndarray | None = None, clip: float = 5.0):
+        self.mean = mean
+        self.scale = scale
+        self.clip = clip
+
+    def fit(self, matrix: np.ndarray) -> "Standardiser":
+        self.mean = matrix.mean(axis=0)
+        scale = matrix.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        self.scale = scale
+        return self
+
+    def transform(self, matrix: np.ndarray) -> np.ndarray:
+        return np.clip((matrix - self.mean) / self.scale, -self.clip, self.clip)
+
+
 def check_weight_shape(coef: np.ndarray, classes: int, vectorizers: dict[str, TfidfNgrams], dense: int = 0) -> None:
     """Refuse a bundle whose weights do not match its vocabularies (`dense` leading non-n-gram features)."""
     expected = (classes, dense + sum(len(v.vocabulary_) for v in vectorizers.values()))

@@ -23,8 +23,8 @@ from scipy import sparse
 
 from ..taxonomy import FRAME_NAMES
 from ..types import Article
-from .article_features import (article_lookup, article_text, check_weight_shape, ensure_segmented, group_by_language,
-                               load_bundles, pick_model, save_bundles, tfidf_rows)
+from .article_features import (Standardiser, article_lookup, article_text, check_weight_shape, ensure_segmented,
+                               group_by_language, load_bundles, pick_model, save_bundles, tfidf_rows)
 from . import static_vectors
 from .base import Detector
 from .features import TfidfNgrams
@@ -75,28 +75,20 @@ def _stratification_keys(gold: np.ndarray, n_folds: int) -> list[str]:
 class _Embedding:
     """The dense block of a frame model: an article's static-vector embedding, standardised, times a weight."""
 
-    CLIP = 5.0
-
-    def __init__(self, vectors: StaticVectors, weight: float, mean: np.ndarray | None = None,
-                 scale: np.ndarray | None = None):
-        self.vectors, self.weight, self.mean, self.scale = vectors, weight, mean, scale
+    def __init__(self, vectors: StaticVectors, weight: float, standardiser: Standardiser | None = None):
+        self.vectors, self.weight = vectors, weight
+        self.standardiser = standardiser or Standardiser()
 
     def fit_transform(self, texts: list[str]) -> np.ndarray:
         raw = self.vectors.embed(texts)
-        self.mean = raw.mean(axis=0)
-        self.scale = raw.std(axis=0)
-        self.scale[self.scale < 1e-9] = 1.0
-        return self._standardise(raw)
+        return self.standardiser.fit(raw).transform(raw) * self.weight
 
     def transform(self, texts: list[str]) -> np.ndarray:
-        return self._standardise(self.vectors.embed(texts))
-
-    def _standardise(self, raw: np.ndarray) -> np.ndarray:
-        return np.clip((raw - self.mean) / self.scale, -self.CLIP, self.CLIP) * self.weight
+        return self.standardiser.transform(self.vectors.embed(texts)) * self.weight
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {"embedding_weight": np.asarray([self.weight]), "embedding_mean": self.mean,
-                "embedding_scale": self.scale}
+        return {"embedding_weight": np.asarray([self.weight]), "embedding_mean": self.standardiser.mean,
+                "embedding_scale": self.standardiser.scale}
 
 
 class _FrameModel:
@@ -156,8 +148,8 @@ class _FrameModel:
         if "embedding_weight" in arrays:
             if vectors is None:
                 raise ValueError("this frames model needs static word vectors, which are missing")
-            embedding = _Embedding(vectors, float(arrays["embedding_weight"][0]), arrays["embedding_mean"],
-                                   arrays["embedding_scale"])
+            embedding = _Embedding(vectors, float(arrays["embedding_weight"][0]),
+                                   Standardiser(arrays["embedding_mean"], arrays["embedding_scale"]))
         model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"],
                     embedding)
         check_weight_shape(model.coef, len(FRAME_NAMES), vectorizers,
@@ -189,7 +181,7 @@ class FrameDetector(Detector):
         self.seed = seed
 
     def _vectors(self, key: str) -> StaticVectors | None:
-        return static_vectors.load_for_language(static_vectors.resolve_root(self.static_vectors), key)
+        return static_vectors.load_for_language(self.static_vectors, key)
 
     # learning ---------------------------------------------------------------------------------------------
     def _new_vectorizers(self) -> dict[str, TfidfNgrams]:

@@ -27,8 +27,9 @@ from scipy import sparse
 
 from ..taxonomy import GENRES, TECHNIQUE_NAMES
 from ..types import Article
-from .article_features import (Bundle, article_lookup, article_text, check_weight_shape, ensure_segmented,
-                               group_by_language, load_bundles, pick_model, save_bundles, tfidf_rows)
+from .article_features import (Bundle, Standardiser, article_lookup, article_text, check_weight_shape,
+                               ensure_segmented, group_by_language, load_bundles, pick_model, save_bundles,
+                               tfidf_rows)
 from .base import Detector
 from .features import TfidfNgrams
 
@@ -224,25 +225,6 @@ def gold_technique_scores(article: Article) -> None:
     for paragraph in article.paragraphs:
         found = labels.get(paragraph.line, [])
         paragraph.technique_scores = {t: (1.0 if t in found else 0.0) for t in TECHNIQUE_NAMES}
-
-
-class Standardiser:
-    """Centre and scale dense features with statistics learned at fit time (clipped to limit outliers)."""
-
-    def __init__(self, mean: np.ndarray | None = None, scale: np.ndarray | None = None, clip: float = 5.0):
-        self.mean = mean
-        self.scale = scale
-        self.clip = clip
-
-    def fit(self, matrix: np.ndarray) -> "Standardiser":
-        self.mean = matrix.mean(axis=0)
-        scale = matrix.std(axis=0)
-        scale[scale < 1e-9] = 1.0
-        self.scale = scale
-        return self
-
-    def transform(self, matrix: np.ndarray) -> np.ndarray:
-        return np.clip((matrix - self.mean) / self.scale, -self.clip, self.clip)
 
 
 # --------------------------------------------------------------------------------------------------------------

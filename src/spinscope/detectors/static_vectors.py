@@ -134,17 +134,13 @@ class StaticVectors:
 
 
 @functools.lru_cache(maxsize=8)
-def load_for_language(root: str, language: str) -> StaticVectors | None:
-    """The vectors for `language` under `root` (`root/<language>/`), loaded once per process; None if absent."""
-    directory = Path(root) / language
+def load_for_language(root: str | None, language: str) -> StaticVectors | None:
+    """The vectors for `language` under `root` (`root/<language>/`; a detector's `static_vectors` parameter, None
+    = the vectors that ship in the package), loaded once per process; None if there are none."""
+    directory = Path(DEFAULT_DIRECTORY if root is None else root) / language
     if not (directory / "params.json").exists():
         return None
     return StaticVectors.load(directory)
-
-
-def resolve_root(root: str | None) -> str:
-    """A detector's `static_vectors` parameter: None means the vectors that ship in the package."""
-    return str(DEFAULT_DIRECTORY if root is None else Path(root))
 
 
 # ---- making them (training time only) ----
@@ -183,7 +179,6 @@ def distill(texts: Iterable[str], language: str, encoder: str | Path | None = No
     encoder = Path(encoder) if encoder else default_encoder()
     words, idf = corpus_words(texts, min_df)
     started = time.time()
-    torch.manual_seed(0)
     torch.set_num_threads(threads)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
     model = AutoModel.from_pretrained(encoder).eval()

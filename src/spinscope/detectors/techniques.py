@@ -345,8 +345,7 @@ class _LanguageModel:
         wanted = self.options.get("embedding_weight", 0) > 0 or self.options.get("tagger_word_classes")
         if not required and not wanted:
             return
-        self.vectors = static_vectors.load_for_language(static_vectors.resolve_root(self.options.get("static_vectors")),
-                                                        language)
+        self.vectors = static_vectors.load_for_language(self.options.get("static_vectors"), language)
         if self.vectors is None:
             if required:
                 raise ModelError(f"the {language!r} technique model needs static word vectors, which are missing")
