@@ -73,9 +73,9 @@ class DenseFeature:
         self.values = values
 
     def matrices(self, train_idx, test_idx, weight=1.0):
-        mean, sd = self.values[train_idx].mean(0), self.values[train_idx].std(0)
-        sd[sd < 1e-9] = 1
-        z = np.clip((self.values - mean) / sd, -5, 5) * weight
+        from spinscope.detectors.article_features import Standardiser
+
+        z = Standardiser().fit(self.values[train_idx]).transform(self.values) * weight
         return sparse.csr_matrix(z[train_idx]), sparse.csr_matrix(z[test_idx])
 
 
