@@ -1,8 +1,9 @@
 """Speed and memory of the shipped technique detector. Prints numbers; asserts nothing.
 
-    python benchmarks/bench_techniques.py [--model-dir DIR] [--articles N]
+    python benchmarks/bench_techniques.py [--model-dir DIR] [--articles N] [--no-span-encoder]
 
-Measures: cold load time (fresh process: import + load), one ~1,000-word article end to end on one core
+Measures: cold start (fresh process: import, load, and the first short article, which loads the span encoder
+when there is one), one ~1,000-word article end to end on one core
 (segmentation + annotate), throughput over N articles in one process and in 2 worker processes, peak RSS.
 Texts are synthetic (built from the invented example sentences in the taxonomy), so no corpus is needed.
 """
@@ -41,23 +42,35 @@ def make_article_text(words: int, seed: int = 0) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _annotate_many(args: tuple[str, list[str]]) -> int:
+def _load(model_dir, span_encoder: bool):
     from spinscope.detectors.base import load_detector
+
+    detector = load_detector(model_dir)
+    if not span_encoder:
+        detector.set_params(encoder_weight=0.0)
+    return detector
+
+
+def _annotate_many(args: tuple[str, list[str], bool]) -> int:
     from spinscope.segment import segment
     from spinscope.types import Article
 
-    model_dir, texts = args
-    detector = load_detector(model_dir)
+    model_dir, texts, span_encoder = args
+    detector = _load(model_dir, span_encoder)
     spans = 0
     for text in texts:
         spans += len(detector.annotate(segment(Article(text=text, language="en"))).spans)
     return spans
 
 
-def cold_load_seconds(model_dir: Path) -> float:
-    code = ("import time; t = time.perf_counter(); from spinscope.detectors.base import load_detector; "
-            f"load_detector({str(model_dir)!r}); print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def cold_start_seconds(model_dir: Path, span_encoder: bool) -> float:
+    code = ("import time, sys; t = time.perf_counter(); sys.path.insert(0, sys.argv[1]); "
+            "from bench_techniques import _load; from spinscope.segment import segment; "
+            "from spinscope.types import Article; "
+            f"_load({str(model_dir)!r}, {span_encoder}).annotate(segment(Article(text='They lie to you.', "
+            "language='en'))); print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True,
+                         check=True)
     return float(out.stdout.strip())
 
 
@@ -65,19 +78,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--no-span-encoder", action="store_true", help="the CRF tagger alone")
     args = parser.parse_args()
+    span_encoder = not args.no_span_encoder
 
-    from spinscope.detectors.base import load_detector
+    from spinscope.detectors import span_encoder as encoders
     from spinscope.segment import segment
     from spinscope.types import Article
 
-    results = {}
-    colds = [cold_load_seconds(args.model_dir) for _ in range(3)]
-    results["cold_load_s_median_of_3"] = sorted(colds)[1]
+    results = {"span_encoder": span_encoder}
+    colds = [cold_start_seconds(args.model_dir, span_encoder) for _ in range(3)]
+    results["cold_start_s_median_of_3"] = sorted(colds)[1]
     size = sum(f.stat().st_size for f in args.model_dir.iterdir() if f.is_file())
     results["model_size_mb"] = size / 1e6
+    if span_encoder:
+        results["span_encoder_size_mb"] = sum(f.stat().st_size for f in (encoders.DEFAULT_DIRECTORY / "en").iterdir()
+                                              ) / 1e6
 
-    detector = load_detector(args.model_dir)
+    detector = _load(args.model_dir, span_encoder)
     text = make_article_text(1000)
     detector.annotate(segment(Article(text=text, language="en")))  # warm caches
     timings = []
@@ -98,7 +116,7 @@ def main() -> None:
     halves = [texts[: len(texts) // 2], texts[len(texts) // 2:]]
     started = time.perf_counter()
     with ProcessPoolExecutor(2) as pool:
-        list(pool.map(_annotate_many, [(str(args.model_dir), h) for h in halves]))
+        list(pool.map(_annotate_many, [(str(args.model_dir), h, span_encoder) for h in halves]))
     results["articles_per_s_2_processes_incl_load"] = len(texts) / (time.perf_counter() - started)
     results["peak_rss_mb_this_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["peak_rss_mb_workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

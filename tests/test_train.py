@@ -102,3 +102,18 @@ def test_train_vectors_without_the_distill_extra_is_one_clear_error(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in err
     assert "spinscope: error:" in err and "[distill]" in err
     assert not (tmp_path / "vectors").exists()
+
+
+def test_train_span_encoder_without_the_distill_extra_is_one_clear_error(tmp_path):
+    import importlib.util
+
+    import pytest
+
+    if importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"):
+        pytest.skip("torch and transformers are installed here: fine-tuning would run for real")
+    corpus = write_corpus(tmp_path / "data", n_articles=6)
+    proc = run_cli("train", "span-encoder", "--data", str(corpus), "--out", str(tmp_path / "encoder"))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err
+    assert "spinscope: error:" in err and "[distill]" in err
+    assert not (tmp_path / "encoder").exists()

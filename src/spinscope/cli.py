@@ -252,6 +252,23 @@ def train_vectors(
         typer.echo(f"saved word vectors to {path}")
 
 
+@train_app.command("span-encoder")
+def train_span_encoder(
+    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
+    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+    epochs: float = typer.Option(2.0, "--epochs"),
+) -> None:
+    """Fine-tune the MiniLM span encoder on the span labels (needs the [distill] extra; ~20 min for English)."""
+    from . import train as training
+
+    articles = training.load_corpus(data, lang)
+    typer.echo(f"fine-tuning the span encoder on {len(articles)} articles ({', '.join(lang)})", err=True)
+    for path in training.train_span_encoder(articles, out, seed=seed, epochs=epochs,
+                                            log=lambda m: typer.echo(m, err=True),
+                                            command=" ".join(["spinscope"] + sys.argv[1:])):
+        typer.echo(f"saved the span encoder to {path}")
+
+
 def _train(component: Component, data, out, lang, ptc, seed) -> None:
     from . import train as training
 

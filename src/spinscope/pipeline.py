@@ -16,14 +16,18 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
-def _load_components(model_dir: Path, names: tuple[str, ...]) -> tuple[tuple[str, Detector | None, str], ...]:
+def _load_components(model_dir: Path, names: tuple[str, ...], span_encoder: bool = True
+                     ) -> tuple[tuple[str, Detector | None, str], ...]:
     loaded = []
     for name in names:
         directory = Path(model_dir) / name
         if not (directory / "params.json").exists():
             loaded.append((name, None, f"no {name} model in {model_dir}; {name} results are missing"))
             continue
-        loaded.append((name, load_detector(directory), ""))
+        detector = load_detector(directory)
+        if not span_encoder and "encoder_weight" in detector.get_params():
+            detector.set_params(encoder_weight=0.0)  # this cache entry's own copy: the CRF tagger alone
+        loaded.append((name, detector, ""))
     return tuple(loaded)
 
 
@@ -35,7 +39,8 @@ class Pipeline:
 
     @property
     def components(self) -> tuple[tuple[str, Detector | None, str], ...]:
-        return _load_components(Path(self.settings.model_dir), tuple(self.settings.components))
+        return _load_components(Path(self.settings.model_dir), tuple(self.settings.components),
+                                self.settings.span_encoder)
 
     def __call__(self, article: Article) -> Article:
         from .aggregate import score_article

