@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from cli_helpers import run_cli
 
 LOADED = ["This disgraceful, outrageous scheme is a total disaster for everyone.",
@@ -89,31 +91,15 @@ def test_train_rejects_missing_data_folder(tmp_path):
     assert "no such data folder" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
 
 
-def test_train_vectors_without_the_distill_extra_is_one_clear_error(tmp_path):
+@pytest.mark.parametrize("command", ["vectors", "span-encoder"])
+def test_training_that_needs_the_distill_extra_is_one_clear_error_without_it(tmp_path, command):
     import importlib.util
 
-    import pytest
-
     if importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"):
-        pytest.skip("torch and transformers are installed here: distillation would run for real")
+        pytest.skip("torch and transformers are installed here: training would run for real")
     corpus = write_corpus(tmp_path / "data", n_articles=6)
-    proc = run_cli("train", "vectors", "--data", str(corpus), "--out", str(tmp_path / "vectors"))
+    proc = run_cli("train", command, "--data", str(corpus), "--out", str(tmp_path / "out"))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err
     assert "spinscope: error:" in err and "[distill]" in err
-    assert not (tmp_path / "vectors").exists()
-
-
-def test_train_span_encoder_without_the_distill_extra_is_one_clear_error(tmp_path):
-    import importlib.util
-
-    import pytest
-
-    if importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"):
-        pytest.skip("torch and transformers are installed here: fine-tuning would run for real")
-    corpus = write_corpus(tmp_path / "data", n_articles=6)
-    proc = run_cli("train", "span-encoder", "--data", str(corpus), "--out", str(tmp_path / "encoder"))
-    err = proc.stderr.decode()
-    assert proc.returncode == 2 and "Traceback" not in err
-    assert "spinscope: error:" in err and "[distill]" in err
-    assert not (tmp_path / "encoder").exists()
+    assert not (tmp_path / "out").exists()

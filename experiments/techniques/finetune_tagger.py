@@ -24,56 +24,23 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import CACHE, group_folds, load_language  # noqa: E402
 
 from spinscope.detectors import span_tagger as st  # noqa: E402
+from spinscope.detectors.span_encoder import subwords, window_bounds  # noqa: E402
 from spinscope.evaluation.metrics import span_identification_scores  # noqa: E402
-from spinscope.segment import segment  # noqa: E402
 
 WINDOW = 256          # sub-words per window, [CLS] and [SEP] included
 STRIDE = 192          # windows overlap by WINDOW - 2 - STRIDE sub-words
-LABEL_ID = {"O": 0, "B": 1, "I": 2}
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]
 
 
-def article_words(article):
-    """[(sentence tokens, word labels)] per sentence, the CRF tagger's unit."""
-    if not article.sentences:
-        segment(article)
-    gold = st.merge((s, e) for _, s, e in article.gold.get("spans", []))
-    out = []
-    for sentence in article.sentences:
-        tokens = st.tokenize(article.text, sentence.start, sentence.end)
-        if tokens:
-            out.append((tokens, st.token_labels(tokens, gold)))
-    return out
-
-
 def subword_rows(tokenizer, article, sentences):
-    """Sub-word ids, the word index of each (-1: none), and sub-word labels (-100: ignored)."""
+    """Sub-word ids, the word index of each (-1: none), sub-word labels (-100: ignored), and the word count."""
     words = [t for tokens, _ in sentences for t in tokens]
     labels = [label for _, ls in sentences for label in ls]
-    starts = np.asarray([s for s, _ in words])
-    encoding = tokenizer.encode(article.text, add_special_tokens=False)
-    word_of, sub_labels, previous = [], [], -1
-    for s, e in encoding.offsets:
-        i = int(np.searchsorted(starts, s, side="right")) - 1
-        if i < 0 or not (words[i][0] <= s < words[i][1]):
-            word_of.append(-1)
-            sub_labels.append(-100)
-            continue
-        word_of.append(i)
-        label = labels[i]
-        if i == previous and label != "O":
-            label = "I"
-        sub_labels.append(LABEL_ID[label])
-        previous = i
-    return np.asarray(encoding.ids), np.asarray(word_of), np.asarray(sub_labels), len(words)
+    return (*subwords(tokenizer, article.text, words, labels), len(words))
 
 
 def windows(n):
-    body = WINDOW - 2
-    starts = list(range(0, max(n - body, 0) + 1, STRIDE))
-    if starts[-1] + body < n:
-        starts.append(n - body)
-    return [(s, min(s + body, n)) for s in starts]
+    return window_bounds(n, WINDOW - 2, STRIDE)
 
 
 def main():
@@ -103,7 +70,7 @@ def main():
 
     articles = load_language("en")
     held = set(group_folds(articles, args.folds)[args.fold].tolist())
-    words = {a.id: article_words(a) for a in articles}
+    words = {a.id: st.labelled_sentences(a) for a in articles}
     rows = {a.id: subword_rows(tokenizer, a, words[a.id]) for a in articles}
 
     train_windows = []

@@ -14,24 +14,14 @@ from common import group_folds, load_language, parse_params  # noqa: E402
 
 from spinscope.detectors import span_tagger as st  # noqa: E402
 from spinscope.evaluation.metrics import span_identification_scores  # noqa: E402
-from spinscope.segment import segment  # noqa: E402
 
 
 WORD_CLASSES: dict = {}
 
 
-def sequences(article, with_labels=True):
-    if not article.sentences:
-        segment(article)
-    gold = st.merge((s, e) for _, s, e in article.gold.get("spans", []))
-    out = []
-    for sentence in article.sentences:
-        tokens = st.tokenize(article.text, sentence.start, sentence.end)
-        if not tokens:
-            continue
-        out.append((tokens, st.sentence_features(article.text, tokens, (), WORD_CLASSES),
-                    st.token_labels(tokens, gold) if with_labels else None))
-    return out
+def sequences(article):
+    return [(tokens, st.sentence_features(article.text, tokens, (), WORD_CLASSES), labels)
+            for tokens, labels in st.labelled_sentences(article)]
 
 
 def main():

