@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--eval", nargs="+", default=["en"])
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--grid", default='{"pool": [false], "C": [10], "words": [30000]}')
+    parser.add_argument("--ctx", default="minilm:full", help="contextual vectors for the 'ctx' block: KIND:VARIANT "
+                        "(contextual_vectors.py)")
     args = parser.parse_args()
     grid = json.loads(args.grid)
     corpora = load_all()
@@ -53,6 +55,10 @@ def main():
     feats = {"words": FoldTfidf(texts)}
     if any(grid.get("emb", [0])):
         feats["emb"] = DenseFeature(static_article_vectors(everything))
+    if any(grid.get("ctx", [0])):
+        from contextual_vectors import lookup
+
+        feats["ctx"] = DenseFeature(lookup(*args.ctx.split(":"), everything))
     if any(grid.get("chars", [0])):
         feats["chars"] = FoldTfidf(texts, "char_wb", (3, 5))
     gold = np.array([[f in a.gold["frames"] for f in FRAME_NAMES] for a in everything], dtype=int)

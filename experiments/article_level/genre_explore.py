@@ -47,6 +47,8 @@ def main():
     parser.add_argument("--eval", nargs="+", default=["en"])
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--grid", default='{"pool": [false, true], "style": [0, 1], "tech": [0], "words": [20000], "C": [1]}')
+    parser.add_argument("--ctx", default="minilm:full", help="contextual vectors for the 'ctx' block: KIND:VARIANT "
+                        "(contextual_vectors.py)")
     args = parser.parse_args()
     grid = json.loads(args.grid)
     corpora = load_all()
@@ -55,6 +57,10 @@ def main():
     tech = cached_dense("goldtech", everything, gold_technique_vector)
     words = FoldTfidf([a.text for a in everything])
     emb = static_article_vectors(everything) if any(grid.get("emb", [0])) else None
+    if any(grid.get("ctx", [0])):
+        from contextual_vectors import lookup
+
+        ctx = lookup(*args.ctx.split(":"), everything)
     chars = FoldTfidf([a.text for a in everything], "char_wb", (2, 4)) if 1 in grid.get("chars", [0]) or any(
         c > 0 for c in grid.get("chars", [0])) else None
     labels = np.array([G.GENRES.index(a.gold["genre"]) for a in everything])
@@ -81,7 +87,8 @@ def main():
                         blocks_train, blocks_test = [], []
                         dense = ([(style, setting["style"])] if setting["style"] else []) + (
                             [(tech, setting["tech"])] if setting.get("tech") else []) + (
-                            [(emb, setting["emb"])] if setting.get("emb") else [])
+                            [(emb, setting["emb"])] if setting.get("emb") else []) + (
+                            [(ctx, setting["ctx"])] if setting.get("ctx") else [])
                         if dense:
                             d = np.hstack([block for block, _ in dense])
                             scale = np.concatenate([np.full(block.shape[1], w) for block, w in dense])

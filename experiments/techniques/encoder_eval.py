@@ -34,6 +34,8 @@ def main():
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--encoders", type=Path, default=Path("/tmp/spinscope_encoders"))
     parser.add_argument("--pool", action="store_true")
+    parser.add_argument("--tag", default="", help="prefix of the kept predictions and field of the results lines "
+                        "(to keep a variant's encoders apart from the defaults')")
     parser.add_argument("--defaults-only", action="store_true", help="only the CRF alone and the defaults")
     args = parser.parse_args()
     articles = load_language("en")
@@ -44,7 +46,7 @@ def main():
     if args.pool:
         for name in chosen.values():
             predictions = {}
-            folds = sorted(kept.glob(f"{name}_fold*.pkl"))
+            folds = sorted(kept.glob(f"{args.tag}{name}_fold*.pkl"))
             for path in folds:
                 predictions.update(pickle.loads(path.read_bytes()))
             scored = [a for a in articles if a.id in predictions]
@@ -95,7 +97,7 @@ def main():
                 predictions[article.id] = article
             result = _evaluate([articles[i] for i in held], predictions)
             s = result["spans"]
-            line = {"fold": k, "encoder_weight": w, "encoder_threshold": t, "si_f1": s["si_f1"],
+            line = {"tag": args.tag, "fold": k, "encoder_weight": w, "encoder_threshold": t, "si_f1": s["si_f1"],
                     "si_precision": s["si_precision"], "si_recall": s["si_recall"],
                     "any_overlap_f1": s["any_overlap_f1"], "technique_overlap_f1": s["technique_overlap_f1"],
                     "ece_spans": result["ece_spans"], "paragraph_micro_f1": result["paragraph"]["micro_f1"],
@@ -103,7 +105,7 @@ def main():
                     "annotate_seconds": round(time.time() - started, 1)}
             print(json.dumps(line), flush=True)
             if (w, t) in chosen:
-                (kept / f"{chosen[w, t]}_fold{k}of{args.folds}.pkl").write_bytes(pickle.dumps(predictions))
+                (kept / f"{args.tag}{chosen[w, t]}_fold{k}of{args.folds}.pkl").write_bytes(pickle.dumps(predictions))
             with open(CACHE / "encoder_eval.jsonl", "a") as f:
                 f.write(json.dumps(line) + "\n")
 
