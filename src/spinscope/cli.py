@@ -256,14 +256,16 @@ def train_vectors(
 def train_span_encoder(
     data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
     lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
-    epochs: float = typer.Option(2.0, "--epochs"),
+    epochs: Optional[float] = typer.Option(None, "--epochs", help="Passes over the training windows "
+                                           "(default: SpanEncoder's)."),
 ) -> None:
     """Fine-tune the MiniLM span encoder on the span labels (needs the [distill] extra; ~20 min for English)."""
     from . import train as training
 
     articles = training.load_corpus(data, lang)
     typer.echo(f"fine-tuning the span encoder on {len(articles)} articles ({', '.join(lang)})", err=True)
-    for path in training.train_span_encoder(articles, out, seed=seed, epochs=epochs,
+    params = {} if epochs is None else {"epochs": epochs}
+    for path in training.train_span_encoder(articles, out, seed=seed, **params,
                                             log=lambda m: typer.echo(m, err=True),
                                             command=" ".join(["spinscope"] + sys.argv[1:])):
         typer.echo(f"saved the span encoder to {path}")
