@@ -92,6 +92,36 @@ def test_detector_mixes_the_encoder_into_the_tagger_and_offsets_stay_exact(monke
     assert not detector.version.endswith("+span-encoder")
 
 
+def test_confidence_calibration_is_learned_from_outcomes_and_survives_save_load(tmp_path):
+    rng = np.random.default_rng(0)
+    confidences = rng.uniform(0.05, 0.95, 4000)
+    outcomes = rng.random(4000) < confidences / 2  # spans right half as often as their confidence says
+    fresh = SpanEncoder()
+    assert fresh.calibrated(0.3) == pytest.approx(0.3)  # identity until calibrated
+    fresh.calibrate_confidences(confidences, outcomes)
+    recalibrated = np.array([fresh.calibrated(c) for c in confidences])
+    assert recalibrated.mean() == pytest.approx(outcomes.mean(), abs=0.01)
+    assert np.all(np.diff(recalibrated[np.argsort(confidences)]) >= 0)  # the ranking of spans is kept
+    shipped = load_for_language(None, "en")
+    shipped.save(tmp_path / "en")
+    again = SpanEncoder.load(tmp_path / "en")
+    assert again.confidence_calibration_ == shipped.confidence_calibration_
+
+
+def test_detector_applies_the_encoders_confidence_calibration(monkeypatch):
+    detector = load_detector(PACKAGED_MODELS / "techniques")
+    encoder = load_for_language(None, "en")
+    text = f"Headline\n{LOADED}\n{NEUTRAL}"
+    monkeypatch.setattr(encoder, "confidence_calibration_", (1.0, 0.0))
+    raw = detector.annotate(segment(Article(text=text, language="en"))).spans
+    monkeypatch.setattr(encoder, "confidence_calibration_", (1.0, -2.0))
+    lowered = detector.annotate(segment(Article(text=text, language="en"))).spans
+    assert raw and [(s.start, s.end, s.technique) for s in raw] == [(s.start, s.end, s.technique) for s in lowered]
+    for before, after in zip(raw, lowered):
+        assert after.confidence == pytest.approx(encoder.calibrated(before.confidence))
+        assert after.confidence < before.confidence
+
+
 def test_settings_switch_the_encoder_off_for_one_pipeline_only():
     text = f"Headline\n{LOADED}\n{NEUTRAL}"
     on = Pipeline(Settings(components=("techniques",)))

@@ -16,6 +16,7 @@ onnxruntime and tokenizers.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 import time
 from functools import lru_cache
@@ -215,13 +216,39 @@ class SpanEncoder:
 
     # ---- storage ----
 
+    # ---- span confidences ----
+
+    def calibrate_confidences(self, confidences: Sequence[float], outcomes: Sequence[bool]) -> "SpanEncoder":
+        """Learn the Platt map a·logit(c) + b for the confidences of spans decoded with this encoder mixed in.
+
+        The technique detector's span calibration is fitted on the CRF's spans alone (the encoder is too slow for
+        its inner folds); spans decoded with the encoder come out overconfident, so this map is fitted on
+        out-of-fold spans of fold-wise encoders (`experiments/techniques/encoder_calibration.py`)."""
+        from .techniques import _fit_platt
+
+        p = np.clip(np.asarray(confidences, np.float64), 1e-6, 1 - 1e-6)
+        coef, bias = _fit_platt(np.log(p / (1 - p))[:, None], np.asarray(outcomes, np.int8))
+        self.confidence_calibration_ = (float(coef[0]), float(bias))
+        return self
+
+    def calibrated(self, confidence: float) -> float:
+        """A span confidence after the learned map (the identity until `calibrate_confidences`)."""
+        slope, intercept = getattr(self, "confidence_calibration_", (1.0, 0.0))
+        p = min(max(confidence, 1e-6), 1 - 1e-6)
+        z = slope * math.log(p / (1 - p)) + intercept
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    # ---- storage ----
+
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         (directory / MODEL_FILE).write_bytes(self.onnx_)
         (directory / TOKENIZER_FILE).write_text(self.tokenizer_json_, encoding="utf-8")
         (directory / PARAMS_FILE).write_text(json.dumps(
-            {"params": self.get_params(), "metadata": getattr(self, "metadata_", {})}, indent=2, sort_keys=True)
+            {"params": self.get_params(), "metadata": getattr(self, "metadata_", {}),
+             "confidence_calibration": list(getattr(self, "confidence_calibration_", (1.0, 0.0)))},
+            indent=2, sort_keys=True)
             + "\n", encoding="utf-8")
         return directory
 
@@ -233,6 +260,8 @@ class SpanEncoder:
             encoder = cls(**saved["params"])
             encoder.onnx_ = (directory / MODEL_FILE).read_bytes()
             encoder.tokenizer_json_ = (directory / TOKENIZER_FILE).read_text(encoding="utf-8")
+            slope, intercept = saved.get("confidence_calibration", (1.0, 0.0))
+            encoder.confidence_calibration_ = (float(slope), float(intercept))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot load the span encoder in {directory}: {exc}") from exc
         encoder.metadata_ = saved.get("metadata", {})

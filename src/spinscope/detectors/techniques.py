@@ -743,6 +743,7 @@ class TechniqueDetector(Detector):
         tagged = (self._tag_spans(article, model, unit, sentence_probabilities, probabilities, chosen_mask, owners)
                   if self.span_tagger and model.tagger is not None else None)
         calibration = model.tagger_calibration
+        first_span = len(article.spans)
 
         def add_tagged(row: int, start: int, end: int, mean_inside: float, i: int, j: int) -> None:
             z = float(np.dot(calibration[:3], _tagger_inputs(mean_inside, sentence_probabilities[row, j],
@@ -781,6 +782,10 @@ class TechniqueDetector(Detector):
             for j in chosen:
                 self._sentence_spans(article, model, unit, X_sent, sentence_scores, sentence_probabilities,
                                      probabilities, rows, i, j, best_only=False)
+        encoder = self._encoder_for(article) if tagged is not None else None
+        if encoder is not None:  # the CRF-fitted calibrations are overconfident on spans decoded with the encoder
+            for span in article.spans[first_span:]:
+                span.confidence = encoder.calibrated(span.confidence)
         return article
 
     def _sentence_spans(self, article: Article, model: _LanguageModel, unit: _Unit, X_sent: sp.csr_matrix,
@@ -805,6 +810,12 @@ class TechniqueDetector(Detector):
                 confidence = float(probabilities[i, j])
             article.add_span(start, end, technique, confidence, BY_NAME[technique].explanation)
 
+    def _encoder_for(self, article: Article) -> span_encoder.SpanEncoder | None:
+        """The span encoder mixed into this article's tagger, if any."""
+        if self.encoder_weight <= 0:
+            return None
+        return span_encoder.load_for_language(self.span_encoder, self._language_for(article))
+
     def _tag_spans(self, article: Article, model: _LanguageModel, unit: _Unit, sentence_probabilities: np.ndarray,
                    probabilities: np.ndarray, chosen: np.ndarray, owners: np.ndarray
                    ) -> dict[int, list[tuple[int, int, int, float]]]:
@@ -815,8 +826,7 @@ class TechniqueDetector(Detector):
         word_classes = model.word_classes()
         text = article.text
         sentence_tokens = [span_tagger.tokenize(text, start, end) for start, end in unit.sentence_bounds]
-        encoder = (span_encoder.load_for_language(self.span_encoder, self._language_for(article))
-                   if self.encoder_weight > 0 else None)
+        encoder = self._encoder_for(article)
         if encoder is not None:
             # the encoder reads the whole article at once (context crosses sentences); row r's words start at
             # first_word[r]
