@@ -15,6 +15,7 @@ onnxruntime and tokenizers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import tempfile
@@ -215,6 +216,16 @@ class SpanEncoder:
         return inside, begin
 
     # ---- storage ----
+
+    @property
+    def version(self) -> str:
+        """A short digest of the weights and the confidence map: analyses made with other ones show as stale."""
+        calibration = tuple(getattr(self, "confidence_calibration_", (1.0, 0.0)))
+        if getattr(self, "_digest_", (None,))[0] != calibration:
+            digest = hashlib.sha1(self.onnx_)
+            digest.update(json.dumps(list(calibration)).encode())
+            self._digest_ = (calibration, digest.hexdigest()[:8])
+        return self._digest_[1]
 
     # ---- span confidences ----
 

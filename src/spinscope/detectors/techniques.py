@@ -699,10 +699,11 @@ class TechniqueDetector(Detector):
     def version(self) -> str:
         """The fitted model's version, plus the span encoder when analysis uses one."""
         base = getattr(self, "version_", "unfitted")
-        if self.encoder_weight > 0 and any(span_encoder.load_for_language(self.span_encoder, language) is not None
-                                           for language in getattr(self, "languages_", ())):
-            return f"{base}+span-encoder"
-        return base
+        if self.encoder_weight <= 0:
+            return base
+        encoders = [f"{language}-{encoder.version}" for language in getattr(self, "languages_", ())
+                    if (encoder := span_encoder.load_for_language(self.span_encoder, language)) is not None]
+        return f"{base}+span-encoder-{'-'.join(encoders)}" if encoders else base
 
     # ---- analysis ----
 
