@@ -156,6 +156,7 @@ class SpanEncoder:
                         f"{step * self.batch_size / (time.time() - started):.1f} windows/s")
         model.eval()
         self.onnx_ = _export_int8(model, torch)
+        self.confidence_calibration_ = (1.0, 0.0)  # new weights: an earlier map no longer applies
         self.metadata_ = {"windows": len(examples), "steps": total, "fit_seconds": round(time.time() - started),
                           "base_model": base.parent.name if base.name == "model" else base.name}
         self._session_ = None
@@ -215,7 +216,7 @@ class SpanEncoder:
         inside[seen] = begin[seen] + per_subword[first[seen], LABEL_ID["I"]]
         return inside, begin
 
-    # ---- storage ----
+    # ---- identity ----
 
     @property
     def version(self) -> str:
