@@ -91,14 +91,15 @@ def test_train_rejects_missing_data_folder(tmp_path):
     assert "no such data folder" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
 
 
-@pytest.mark.parametrize("command", ["vectors", "span-encoder"])
+@pytest.mark.parametrize("command", [("train", "vectors", "--out"), ("train", "span-encoder", "--out"),
+                                     ("evaluate", "techniques", "--span-encoder-folds", "--folds", "2", "--json")])
 def test_training_that_needs_the_distill_extra_is_one_clear_error_without_it(tmp_path, command):
     import importlib.util
 
     if importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"):
         pytest.skip("torch and transformers are installed here: training would run for real")
     corpus = write_corpus(tmp_path / "data", n_articles=6)
-    proc = run_cli("train", command, "--data", str(corpus), "--out", str(tmp_path / "out"))
+    proc = run_cli(*command[:2], "--data", str(corpus), *command[2:], str(tmp_path / "out"))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err
     assert "spinscope: error:" in err and "[distill]" in err

@@ -171,6 +171,14 @@ def test_without_the_tagger_no_crf_is_trained(corpus):
     _check_spans(article)
 
 
+def test_too_few_examples_of_every_technique_fits_a_model_that_finds_nothing(corpus):
+    # a small fold of a small corpus: no technique reaches min_positives, so there is nothing to tag spans with
+    detector = train(corpus[:6], min_positives=10_000, inner_folds=2, max_word_features=500, max_char_features=500)
+    assert detector.models_["en"].techniques == [] and detector.models_["en"].tagger is None
+    article = detector.annotate(segment(Article(text="Title\nAn outrageous, disgraceful plan.", language="en")))
+    assert article.spans == [] and all(not p.techniques for p in article.paragraphs)
+
+
 def test_offsets_hold_on_awkward_text(fitted):
     text = ("  \r\nTitle with trailing space \r\n\n\tOutrageous!!! Disgraceful...   \n“So-called experts” — clowns?"
             "\n\n   \nÉlan café naïve: 3.5% up.  ")

@@ -575,7 +575,7 @@ class TechniqueDetector(Detector):
         self.oof_ = getattr(self, "oof_", {})
         self.oof_[language] = {"paragraph_probabilities": paragraph_probabilities, "paragraph_labels": Y_par}
 
-        if self.span_tagger:
+        if self.span_tagger and n_tech:  # a tagged span needs a technique to be labelled with
             self.oof_[language]["tagger_inner_si_f1"] = self._fit_tagger(
                 model, units, sentence_probabilities, paragraph_probabilities, owners, sentence_article, folds,
                 language)
