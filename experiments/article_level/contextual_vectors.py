@@ -24,11 +24,10 @@ WINDOW, STRIDE = 256, 192
 
 
 def windows(tokenizer_ids: list[int], cls: int, sep: int) -> list[list[int]]:
-    body = WINDOW - 2
-    starts = list(range(0, max(len(tokenizer_ids) - body, 0) + 1, STRIDE))
-    if starts[-1] + body < len(tokenizer_ids):
-        starts.append(len(tokenizer_ids) - body)
-    return [[cls] + tokenizer_ids[s:s + body] + [sep] for s in starts]
+    """The span encoder's windows over the article's sub-words, each with its [CLS] and [SEP]."""
+    from spinscope.detectors.span_encoder import window_bounds
+
+    return [[cls] + tokenizer_ids[s:e] + [sep] for s, e in window_bounds(len(tokenizer_ids), WINDOW - 2, STRIDE)]
 
 
 def minilm_embedder():

@@ -24,29 +24,28 @@ from spinscope.taxonomy import FRAME_NAMES
 
 def fit_predict(feats, train_idx, test_idx, gold, setting, sample_weight=None):
     blocks = {name: f.matrices(train_idx, test_idx, setting[name]) for name, f in feats.items() if setting.get(name)}
+    Xtr = sparse.hstack([a for a, _ in blocks.values()], format="csr")
+    Xte = sparse.hstack([b for _, b in blocks.values()], format="csr")
     out = np.zeros((len(test_idx), len(FRAME_NAMES)))
     for k in range(len(FRAME_NAMES)):
         y = gold[train_idx, k]
         if y.min() == y.max():
             out[:, k] = float(y[0])
             continue
-        parts_train, parts_test = [], []
-        for name, (a, b) in blocks.items():
-            if name == "words" and setting.get("nb"):
-                # NB-SVM (Wang & Manning 2012): scale each term by its log-count ratio between the classes
-                present = (a > 0).astype(np.float64)
-                p = setting["nb"] + np.asarray(present[y == 1].sum(0)).ravel()
-                q = setting["nb"] + np.asarray(present[y == 0].sum(0)).ravel()
-                r = sparse.diags(np.log((p / p.sum()) / (q / q.sum())))
-                a, b = a @ r, b @ r
-            parts_train.append(a)
-            parts_test.append(b)
-        Xtr = sparse.hstack(parts_train, format="csr")
-        Xte = sparse.hstack(parts_test, format="csr")
+        frame_train, frame_test = Xtr, Xte
+        if setting.get("nb") and "words" in blocks:
+            # NB-SVM (Wang & Manning 2012): scale each word column by its log-count ratio between the classes
+            # (the word block comes first in `feats`, so its columns lead the stacked matrix)
+            present = (blocks["words"][0] > 0).astype(np.float64)
+            p = setting["nb"] + np.asarray(present[y == 1].sum(0)).ravel()
+            q = setting["nb"] + np.asarray(present[y == 0].sum(0)).ravel()
+            r = np.ones(Xtr.shape[1])
+            r[:len(p)] = np.log((p / p.sum()) / (q / q.sum()))
+            frame_train, frame_test = Xtr @ sparse.diags(r), Xte @ sparse.diags(r)
         m = LogisticRegression(C=setting["C"], class_weight=setting.get("cw"), max_iter=2000,
                                solver="liblinear")
-        m.fit(Xtr, y, sample_weight=sample_weight)
-        out[:, k] = m.predict_proba(Xte)[:, 1]
+        m.fit(frame_train, y, sample_weight=sample_weight)
+        out[:, k] = m.predict_proba(frame_test)[:, 1]
     return out
 
 

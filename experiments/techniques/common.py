@@ -104,6 +104,11 @@ def paragraph_f1(gold: dict[str, dict[int, list[str]]], predicted: dict[str, dic
             "macro_f1": float(np.mean(with_support)) if with_support else 0.0, "per_technique": per}
 
 
+def span_hits_gold(span, gold_spans) -> bool:
+    """What a span's confidence claims (the "span ECE" outcome): it overlaps a gold span of its technique."""
+    return any(t == span.technique and min(span.end, e) > max(span.start, b) for t, b, e in gold_spans)
+
+
 def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 15) -> float:
     probabilities, outcomes = np.asarray(probabilities, float), np.asarray(outcomes, float)
     if len(probabilities) == 0:
@@ -184,8 +189,7 @@ def _evaluate(articles: list[Article], predictions: dict[str, Article]) -> dict:
                 outcome_rows.append(t in g)
         for s in article.spans:
             span_confidences.append(s.confidence)
-            span_correct.append(any(t == s.technique and min(s.end, e) > max(s.start, b)
-                                    for t, b, e in gold_spans[article_id]))
+            span_correct.append(span_hits_gold(s, gold_spans[article_id]))
     reporting = {a.id for a in articles if a.gold.get("genre") == "reporting"}
     probability_rows, outcome_rows = np.asarray(probability_rows), np.asarray(outcome_rows)
     relevant = probability_rows >= 0.05

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import CACHE, expected_calibration_error, load_language  # noqa: E402
+from common import CACHE, expected_calibration_error, load_language, span_hits_gold  # noqa: E402
 
 from spinscope.detectors.span_encoder import SpanEncoder  # noqa: E402
 
@@ -34,7 +34,7 @@ def span_outcomes(paths: list[Path], gold_spans: dict) -> tuple[np.ndarray, np.n
             gold = gold_spans[article_id]
             for span in article.spans:
                 confidences.append(span.confidence)
-                outcomes.append(any(t == span.technique and min(span.end, e) > max(span.start, s) for t, s, e in gold))
+                outcomes.append(span_hits_gold(span, gold))
                 part.append(k)
     return np.asarray(confidences), np.asarray(outcomes, np.int8), np.asarray(part)
 

@@ -174,12 +174,9 @@ def evaluate_component(component: str, articles: list[Article], model_dir: Path 
     if len(labelled) < folds:
         raise InputError(f"only {len(labelled)} articles carry {component} labels; need at least {folds}")
     if span_encoder_folds and component == "techniques":
-        try:
-            import torch  # noqa: F401
-            import transformers  # noqa: F401
-        except ImportError as exc:  # fail before hours of folds, not in the first one
-            raise InputError("--span-encoder-folds fine-tunes an encoder per fold and needs torch and "
-                             "transformers: pip install 'spinscope[distill]'") from exc
+        from .detectors.static_vectors import training_modules
+
+        training_modules("fine-tuning a span encoder in every fold")  # fail before any fold runs, not after one
     started = time.perf_counter()
     make = _detector_factory(component, model_dir, seed)
     factory = make

