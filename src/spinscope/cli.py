@@ -58,18 +58,34 @@ def _say_error(message: str) -> None:
 
 
 def _settings(model_dir: Optional[Path], lang: Optional[str], min_confidence: Optional[float] = None) -> Settings:
-    return Settings.from_env(model_dir=model_dir, language=lang, min_confidence=min_confidence)
+    if model_dir is not None and not model_dir.is_dir():
+        raise SpinscopeError(f"--model-dir {model_dir}: no such directory")
+    if lang is not None:
+        lang = lang.strip().lower() or None  # ISO 639-1 codes are lowercase: "EN" means "en"
+    try:
+        return Settings.from_env(model_dir=model_dir, language=lang, min_confidence=min_confidence)
+    except (TypeError, ValueError) as exc:  # a SPINSCOPE_* variable that does not parse
+        raise SpinscopeError(f"invalid SPINSCOPE_* environment setting: {exc}") from None
 
 
 def _write(output: Optional[Path], content: str) -> None:
     if output is None:
         sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.is_dir():
+        raise SpinscopeError(f"cannot write {output}: it is a directory; give a file name")
     # write next to the target then rename, so an interrupted run never leaves a half-written report
     tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    tmp.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(content, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], int]:
@@ -95,7 +111,8 @@ def analyze(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Force the language (ISO 639-1) instead of detecting it."),
     model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder of trained components."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Hide spans below this confidence."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                   help="Hide spans below this confidence (0-1)."),
 ) -> None:
     """Analyse one or more articles."""
     from .render import render
@@ -162,7 +179,10 @@ def compare(
     _write(output, renderers[format](result))
     if result.get("failures"):
         for failure in result["failures"]:
-            _say_error(f"skipped {failure.get('source')}: {failure.get('reason')}")
+            reason = str(failure.get("reason") or "")
+            source = str(failure.get("source") or "")
+            # reasons from ingest already name the input; do not say it twice
+            _say_error(f"skipped {reason}" if source and reason.startswith(source) else f"skipped {source}: {reason}")
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -241,9 +261,9 @@ def train_vectors(
     data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
     lang: List[str] = typer.Option(["en"], "--lang"),
     encoder: Optional[Path] = typer.Option(None, "--encoder", help="Local sentence-transformers model folder "
-                                           "(default: the all-MiniLM-L6-v2 copy of the [distill] extra)."),
+                                           "(default: the all-MiniLM-L6-v2 copy of the \\[distill] extra)."),
 ) -> None:
-    """Distil static word vectors from a sentence encoder (needs the [distill] extra)."""
+    """Distil static word vectors from a sentence encoder (needs the \\[distill] extra)."""
     from . import train as training
 
     articles = training.load_corpus(data, lang)
@@ -259,7 +279,7 @@ def train_span_encoder(
     epochs: Optional[float] = typer.Option(None, "--epochs", help="Passes over the training windows "
                                            "(default: SpanEncoder's)."),
 ) -> None:
-    """Fine-tune the MiniLM span encoder on the span labels (needs the [distill] extra; ~20 min for English)."""
+    """Fine-tune the MiniLM span encoder on the span labels (needs the \\[distill] extra; ~20 min for English)."""
     from . import train as training
 
     articles = training.load_corpus(data, lang)
@@ -288,7 +308,7 @@ def evaluate_techniques(
     ptc: Optional[Path] = typer.Option(None, "--ptc"), seed: int = typer.Option(0, "--seed"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON here."),
     span_encoder_folds: bool = typer.Option(
-        False, "--span-encoder-folds", help="Fine-tune a span encoder in every fold (needs the [distill] extra; "
+        False, "--span-encoder-folds", help="Fine-tune a span encoder in every fold (needs the \\[distill] extra; "
         "~16 min a fold for English); without it the folds run the CRF tagger alone."),
 ) -> None:
     """Cross-validate the technique detector (article-grouped folds, official subtask-3 metrics, span F1)."""
@@ -346,7 +366,7 @@ def predict_semeval(
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port", min=1, max=65535),
     db: Optional[str] = typer.Option(None, "--db", help="SQLite path or database URL (default spinscope.db)."),
     model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
 ) -> None:

@@ -707,6 +707,10 @@ def iter_articles(inputs: list[str | Path], settings: Settings | None = None) ->
             yield item
             continue
         name = str(item)
+        if isinstance(item, str) and not item.strip():
+            # Path("") is the current folder: an empty argument (an unset shell variable) must not analyse it
+            yield Failure(name, f"{name!r}: empty input name; give a file, directory, URL or - for stdin")
+            continue
         if isinstance(item, str) and (item == "-" or _is_url(item.strip())):
             try:
                 yield read_stdin(settings) if item == "-" else fetch_url(item.strip(), settings)

@@ -27,6 +27,7 @@ from .errors import SpinscopeError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MAX_PER_PAGE = 200
+_MAX_OFFSET = 2**62  # largest OFFSET passed to the database (SQLite integers are 64-bit)
 
 _metadata = sa.MetaData()
 # Mirrors the schema the migrations build (see migrations/versions/); queries are written against these.
@@ -270,8 +271,9 @@ class Store:
         Dates are ISO `YYYY-MM-DD` and inclusive; `q` is full-text search over title and text (every word must
         occur; the last word may be a prefix).
         """
-        page = max(1, int(page))
         per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
+        # the offset must fit a 64-bit SQL integer; a page that far out is simply past the end
+        page = min(max(1, int(page)), _MAX_OFFSET // per_page)
         if sort not in SORTS:
             raise StoreError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         conditions = []

@@ -183,6 +183,8 @@ async def parse_analyze_request(request: Request, settings: Settings) -> Analysi
             payload = await request.json()
         except ValueError as exc:
             raise ApiError(400, f"request body is not valid JSON: {str(exc).splitlines()[0]}") from None
+        except RecursionError:  # json gives up on deeply nested arrays/objects this way
+            raise ApiError(400, "request body is not valid JSON: nested too deeply") from None
         if not isinstance(payload, dict):
             raise ApiError(422, "request body must be a JSON object like {\"text\": \"...\"}")
         try:
@@ -462,12 +464,18 @@ async def run_compare(runtime: Runtime, body: CompareRequest) -> dict[str, Any]:
         # unnamed articles get their outlet from compare (URL host, copyright line, else "article N")
         articles = [article_from_input(item, settings, source=f"compare #{i}")
                     for i, item in enumerate(body.articles, 1)]
-        return compare(articles, settings)
+        return compare(articles, settings), articles
 
-    result = await runtime.run(job)
+    result, built = await runtime.run(job)
     if body.store:
+        remaining = iter(built)  # compare keeps the input order (articles that failed are left out)
         for analysed in comparison_results(result):
             canonical = {key: value for key, value in analysed.items() if key in CANONICAL_KEYS}
+            # compare's outlet is a display name ("compare #2", a copyright line); the library keeps the
+            # article's own outlet, as /api/analyze stores it, so no invented outlets reach filters and stats
+            own = next((article for article in remaining if article.text == analysed["text"]), None)
+            if own is not None:
+                canonical["outlet"] = own.outlet
             await run_in_threadpool(runtime.store.save, canonical, runtime.model_versions)
     return result
 

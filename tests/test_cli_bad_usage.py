@@ -1,0 +1,80 @@
+"""Command-line mistakes a user makes (bad output path, bad settings, empty arguments) get one line and exit 2,
+never an internal error or a traceback; help texts show what they say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import run_cli
+from test_cli import assert_one_line_error
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "spinscope" / "examples" / "council_budget.txt"
+
+
+def test_output_that_is_a_directory_is_a_clear_error_and_leaves_no_temp_file(tmp_path):
+    target = tmp_path / "reports"
+    target.mkdir()
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", "-o", str(target))
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "internal error" not in line and "directory" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]  # no .reports.tmp left behind
+
+
+def test_output_under_a_file_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("keep me")
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", "-o", str(blocker / "out.json"))
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "internal error" not in line and "cannot write" in line
+    assert blocker.read_text() == "keep me"
+
+
+def test_empty_input_argument_does_not_analyse_the_current_folder(tmp_path):
+    (tmp_path / "article.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run_cli("analyze", "", "--format", "json", cwd=tmp_path)
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "empty input name" in line
+    assert proc.stdout == b""
+
+
+def test_invalid_environment_setting_is_a_clear_error():
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", env={"SPINSCOPE_MAX_INPUT_BYTES": "abc"})
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "internal error" not in line and "SPINSCOPE_" in line
+
+
+def test_missing_model_dir_is_an_error_not_an_empty_analysis(tmp_path):
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", "--model-dir", str(tmp_path / "nope"))
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "--model-dir" in line
+    assert proc.stdout == b""
+
+
+def test_serve_port_out_of_range_is_a_usage_error():
+    proc = run_cli("serve", "--port", "99999", env={"COLUMNS": "200"})
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "internal error" not in err and "65535" in err
+
+
+def test_min_confidence_outside_0_1_is_a_usage_error():
+    proc = run_cli("analyze", str(EXAMPLE), "--min-confidence", "2")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode()
+
+
+def test_help_texts_keep_the_extra_names_in_brackets():
+    for command in (("train", "--help"), ("train", "vectors", "--help"), ("train", "span-encoder", "--help"),
+                    ("evaluate", "techniques", "--help")):
+        proc = run_cli(*command, env={"COLUMNS": "200"})
+        assert proc.returncode == 0
+        out = proc.stdout.decode()
+        assert "the [distill] extra" in out and "the  extra" not in out, command
+
+
+def test_lang_option_is_case_insensitive():
+    import json
+
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", "--lang", "EN")
+    assert proc.returncode == 0, proc.stderr.decode()
+    result = json.loads(proc.stdout)
+    assert result["language"] == "en" and not result["warnings"] and result["spans"]

@@ -1,0 +1,47 @@
+"""Hostile or odd requests that used to reach the 500 handler, and what the library keeps from /api/compare."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinscope.web.app import create_app
+from web_helpers import SAMPLE_ARTICLE
+
+OTHER_ARTICLE = (
+    "Ferry service returns\n"
+    "\n"
+    "Officials said the new ferry timetable would start in March.\n"
+    "Can anyone really believe the minister's promises after so many failures?\n"
+)
+
+
+@pytest.fixture
+def client(settings, tmp_path):
+    with TestClient(create_app(settings, tmp_path / "library.db")) as test_client:
+        yield test_client
+
+
+def test_deeply_nested_json_body_is_a_client_error(client):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/analyze", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "not valid JSON" in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/articles?page=99999999999999999999", "/library?page=99999999999999999999"])
+def test_huge_page_number_is_an_empty_page_not_a_server_error(client, path):
+    client.post("/api/analyze", json={"text": SAMPLE_ARTICLE})
+    response = client.get(path, headers={"accept": "text/html"})
+    assert response.status_code == 200, response.text
+    if path.startswith("/api/"):
+        assert response.json()["items"] == [] and response.json()["total"] == 1
+
+
+def test_compare_stores_the_articles_own_outlet_not_a_display_name(client):
+    response = client.post("/api/compare", json={"store": True, "articles": [
+        {"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, {"text": OTHER_ARTICLE}]})
+    assert response.status_code == 200, response.text
+    items = client.get("/api/articles").json()["items"]
+    assert sorted(i["outlet"] for i in items) == ["", "Harbour Times"]  # no "compare #2" outlet in the library
+    assert [o["outlet"] for o in client.get("/api/stats").json()["outlets"]] == ["", "Harbour Times"]
