@@ -103,6 +103,14 @@ def _result_with_spans() -> dict:
     return article.to_dict()
 
 
+def test_parquet_row_whose_text_is_not_a_string_reads_naturally(tmp_path):
+    from spinscope.batch_io import iter_parquet
+
+    pq.write_table(pa.table({"text": [7]}), tmp_path / "table.parquet")
+    [failure] = list(iter_parquet(tmp_path / "table.parquet", Settings()))
+    assert is_failure(failure) and failure.reason.endswith('"text" must be a string, got int'), failure
+
+
 def test_parquet_part_holds_spans_as_list_of_structs(tmp_path):
     result = _result_with_spans()
     writer = ParquetPartWriter(tmp_path / "out.parquet", next_part=0, include_text=True)

@@ -262,6 +262,17 @@ def test_jsonl_good_lines_are_kept_and_bad_lines_reported():
     assert failures[3].reason == f"{path}:7: empty input"
 
 
+def test_jsonl_errors_read_naturally_and_all_name_the_line_the_same_way(tmp_path):
+    path = tmp_path / "arts.jsonl"
+    lines = [{"text": 5}, {"text": ["a"]}, {"text": "Title\n\nBody.", "title": "\ud800"},
+             {"text": "Title\n\nBody.", "outlet": "x\udc00"}]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    reasons = [r.reason for r in iter_articles([path])]
+    assert reasons == [f'{path}:1: "text" must be a string, got int', f'{path}:2: "text" must be a string, got list',
+                       f"{path}:3: title holds invalid Unicode (a lone surrogate at offset 0)",
+                       f"{path}:4: outlet holds invalid Unicode (a lone surrogate at offset 1)"]
+
+
 def test_jsonl_line_over_the_limit_is_skipped(tmp_path):
     path = tmp_path / "big.jsonl"
     path.write_text(json.dumps({"text": "x" * 500}) + "\n" + json.dumps({"text": "Small one."}) + "\n")

@@ -249,7 +249,7 @@ def _row_to_article(record: dict[str, Any], source: str, path: Path, row_number:
     if text is None:
         return ReadFailure(source, f"{source}: \"text\" is missing")
     if not isinstance(text, str):
-        return ReadFailure(source, f"{source}: \"text\" is a {type(text).__name__}, not a string")
+        return ReadFailure(source, f"{source}: \"text\" must be a string, got {type(text).__name__}")
     meta = {key: _as_text(record.get(key)) for key in ("title", "url", "outlet", "published", "language")}
     article_id = _as_text(record.get("id")) or f"{path.stem}-{row_number}"
     return _article_or_failure(text, source, settings, id=article_id, **meta)

@@ -1,11 +1,13 @@
 """Command line: a thin layer that parses arguments and calls the library.
 
 Exit status: 0 all inputs analysed; 1 some inputs failed (the rest were analysed and written); 2 nothing could be
-done (bad usage, bad input, missing model); 70 internal error (set SPINSCOPE_DEBUG=1 for the traceback).
+done (bad usage, bad input, missing model, a port in use); 70 internal error (set SPINSCOPE_DEBUG=1 for the
+traceback).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from enum import Enum
@@ -55,6 +57,13 @@ class Component(str, Enum):
 
 def _say_error(message: str) -> None:
     typer.echo(f"spinscope: error: {message}", err=True)
+
+
+def _confidence(value: Optional[float]) -> Optional[float]:
+    # click's range check lets nan through (every comparison with nan is false)
+    if value is not None and math.isnan(value):
+        raise typer.BadParameter("must be a number from 0 to 1, not nan")
+    return value
 
 
 def _settings(model_dir: Optional[Path], lang: Optional[str], min_confidence: Optional[float] = None) -> Settings:
@@ -111,7 +120,7 @@ def analyze(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Force the language (ISO 639-1) instead of detecting it."),
     model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder of trained components."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_confidence,
                                                    help="Hide spans below this confidence (0-1)."),
 ) -> None:
     """Analyse one or more articles."""
@@ -179,10 +188,7 @@ def compare(
     _write(output, renderers[format](result))
     if result.get("failures"):
         for failure in result["failures"]:
-            reason = str(failure.get("reason") or "")
-            source = str(failure.get("source") or "")
-            # reasons from ingest already name the input; do not say it twice
-            _say_error(f"skipped {reason}" if source and reason.startswith(source) else f"skipped {source}: {reason}")
+            _say_error(f"skipped {compare_render.failure_text(failure)}")
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -198,10 +198,12 @@ def _file_id(path: Path) -> str:
 
 def from_text(text: str, *, source: str = "", id: str | None = None, title: str | None = None, url: str = "",
               outlet: str = "", published: str = "", language: str = "",
-              settings: Settings | None = None) -> Article:
-    """An `Article` whose `text` is exactly `text` (offsets index it unchanged); title defaults to line 1."""
+              settings: Settings | None = None, name: str | None = None) -> Article:
+    """An `Article` whose `text` is exactly `text` (offsets index it unchanged); title defaults to line 1.
+
+    `name` is how error messages name the input (default: `source`, else "text")."""
     settings = settings or Settings()
-    name = source or "text"
+    name = name or source or "text"
     if not isinstance(text, str):
         raise InputError(f"{name}: text must be a string, not {type(text).__name__}")
     if not strip_blank(text):
@@ -671,9 +673,10 @@ def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with a \"text\" field, got {type(record).__name__}")
     text = record.get("text")
+    if text is None:
+        raise InputError(f"{where}: \"text\" is missing")
     if not isinstance(text, str):
-        problem = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        raise InputError(f"{where}: \"text\" is {problem}")
+        raise InputError(f"{where}: \"text\" must be a string, got {type(text).__name__}")
 
     if not strip_blank(text):
         raise InputError(f"{where}: empty input")
@@ -686,9 +689,9 @@ def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -
         return "" if value is None else str(value)
 
     return from_text(text, source=f"jsonl:{where}", id=field("id") or default_id,
-                        title=None if record.get("title") is None else field("title"),
-                        url=field("url"), outlet=field("outlet"), published=field("published"),
-                        language=field("language"), settings=settings)
+                     title=None if record.get("title") is None else field("title"),
+                     url=field("url"), outlet=field("outlet"), published=field("published"),
+                     language=field("language"), settings=settings, name=where)
 
 
 def _directory_files(directory: Path) -> list[Path]:

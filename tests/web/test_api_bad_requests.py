@@ -42,6 +42,39 @@ def test_compare_stores_the_articles_own_outlet_not_a_display_name(client):
     response = client.post("/api/compare", json={"store": True, "articles": [
         {"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, {"text": OTHER_ARTICLE}]})
     assert response.status_code == 200, response.text
+    # the comparison itself shows an unnamed article by its input position (as run_compare's comment says)
+    assert sorted(a["outlet"] for a in response.json()["articles"]) == ["Harbour Times", "compare #2"]
     items = client.get("/api/articles").json()["items"]
     assert sorted(i["outlet"] for i in items) == ["", "Harbour Times"]  # no "compare #2" outlet in the library
     assert [o["outlet"] for o in client.get("/api/stats").json()["outlets"]] == ["", "Harbour Times"]
+
+
+@pytest.mark.parametrize("path", ["/api/analyze", "/api/compare"])
+def test_malformed_json_is_400_and_a_wrong_content_type_415_on_every_json_endpoint(client, path):
+    response = client.post(path, content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"].startswith("request body is not valid JSON: ")
+    response = client.post(path, content=b"[" * 100_000, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
+    response = client.post(path, content=b"hello", headers={"content-type": "text/plain"})
+    assert response.status_code == 415 and "send JSON" in response.json()["error"]
+    response = client.post(path, content=b"[1, 2]", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "JSON object" in response.json()["error"]
+
+
+def test_compare_request_shape_errors_stay_422_and_the_schema_documents_the_body(client):
+    response = client.post("/api/compare", json={"articles": [{"text": "only one"}]})
+    assert response.status_code == 422 and response.json()["error"].startswith("articles: ")
+    response = client.post("/api/compare", json={"articles": [{"text": "a"}, {"text": "b"}], "extra": 1})
+    assert response.status_code == 422 and "extra" in response.json()["error"]
+    openapi = client.get("/openapi.json").json()
+    body = openapi["paths"]["/api/compare"]["post"]["requestBody"]
+
+    def resolve(node):  # every $ref must point at a schema the document has
+        while "$ref" in node:
+            assert node["$ref"].startswith("#/components/schemas/"), node["$ref"]
+            node = openapi["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    schema = resolve(body["content"]["application/json"]["schema"])
+    assert body["required"] and set(schema["required"]) == {"articles"}
+    assert "text" in resolve(schema["properties"]["articles"]["items"])["properties"]

@@ -22,6 +22,18 @@ SINGLE_STORY_ROWS = 50  # one-article stories listed in full up to this many
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
 
 
+def failure_text(failure: Mapping[str, Any]) -> str:
+    """A failure `{"source", "reason"}` as one line naming the input once: reasons from ingest usually start with
+    the input's name already ("nope.txt: no such file"), so only other reasons get "source: " in front."""
+    source = str(failure.get("source") or "").strip()
+    reason = str(failure.get("reason") or "").strip() or "could not be read"
+    if not source:
+        return reason
+    if reason.startswith(source) and (len(reason) == len(source) or not reason[len(source)].isalnum()):
+        return reason
+    return f"{source}: {reason}"
+
+
 # ---------------------------------------------------------------- JSON
 
 
@@ -128,7 +140,7 @@ def print_compare(d: Mapping[str, Any], console) -> None:
             console.print(Text(f"… and {len(single) - SINGLE_STORY_ROWS} more one-article stories (see --format json)"))
     for failure in d.get("failures") or []:
         if isinstance(failure, Mapping):
-            console.print(Text(f"skipped {failure.get('source')}: {failure.get('reason')}"))
+            console.print(Text(f"skipped {failure_text(failure)}"))
     warnings = d.get("warnings") or []
     if warnings:
         console.print()
@@ -480,7 +492,7 @@ def _footer_html(d: Mapping[str, Any]) -> str:
     failures = [f for f in d.get("failures") or [] if isinstance(f, Mapping)]
     if failures:
         out.append('<section class="story"><h2>Inputs that could not be read</h2><ul>')
-        out.extend(f"<li>{_e(f.get('source'))}: {_e(f.get('reason'))}</li>" for f in failures)
+        out.extend(f"<li>{_e(failure_text(f))}</li>" for f in failures)
         out.append("</ul></section>")
     warnings = d.get("warnings") or []
     if warnings:
@@ -496,4 +508,4 @@ def _footer_html(d: Mapping[str, Any]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["compare_to_json", "compare_to_text", "compare_to_html", "print_compare"]
+__all__ = ["compare_to_json", "compare_to_text", "compare_to_html", "failure_text", "print_compare"]

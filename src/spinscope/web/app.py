@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
 import logging
 import os
+import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,6 +44,7 @@ from .schemas import (
 from .security import BodyLimitMiddleware, OriginGuardMiddleware, SecurityHeadersMiddleware
 
 log = logging.getLogger("spinscope.web")
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 DEFAULT_ANALYSIS_TIMEOUT = 120.0
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -175,22 +178,42 @@ def _truthy(value: Any, default: bool = True) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+async def read_json_request(request: Request, model: type[ModelT], example: str) -> ModelT:
+    """The JSON body validated as `model`: 400 if it is not JSON, 422 if it has the wrong shape (`example` shows
+    the right one). The caller has checked the content type."""
+    try:
+        payload = await request.json()
+    except ValueError as exc:
+        raise ApiError(400, f"request body is not valid JSON: {str(exc).splitlines()[0]}") from None
+    except RecursionError:  # json gives up on deeply nested arrays/objects this way
+        raise ApiError(400, "request body is not valid JSON: nested too deeply") from None
+    if not isinstance(payload, dict):
+        raise ApiError(422, f"request body must be a JSON object like {example}")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise ApiError(422, _validation_message(exc)) from None
+
+
+COMPARE_EXAMPLE = '{"articles": [{"text": "..."}, {"url": "https://..."}]}'
+
+
+async def parse_compare_request(request: Request) -> CompareRequest:
+    """Read JSON `{articles: [{text|url, title, outlet, published}, ...], store}`, as /api/analyze reads JSON."""
+    if _content_type(request) != "application/json":
+        raise ApiError(415, f"send JSON like {COMPARE_EXAMPLE}")
+    return await read_json_request(request, CompareRequest, COMPARE_EXAMPLE)
+
+
 async def parse_analyze_request(request: Request, settings: Settings) -> AnalysisJob:
     """Read JSON `{text|url, title, outlet, published, store}` or a multipart form (fields + optional file)."""
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    content_type = _content_type(request)
     if content_type == "application/json":
-        try:
-            payload = await request.json()
-        except ValueError as exc:
-            raise ApiError(400, f"request body is not valid JSON: {str(exc).splitlines()[0]}") from None
-        except RecursionError:  # json gives up on deeply nested arrays/objects this way
-            raise ApiError(400, "request body is not valid JSON: nested too deeply") from None
-        if not isinstance(payload, dict):
-            raise ApiError(422, "request body must be a JSON object like {\"text\": \"...\"}")
-        try:
-            item = AnalyzeRequest.model_validate(payload)
-        except ValidationError as exc:
-            raise ApiError(422, _validation_message(exc)) from None
+        item = await read_json_request(request, AnalyzeRequest, '{"text": "..."}')
         return AnalysisJob(lambda: article_from_input(item, settings), item.store)
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await read_form(request)
@@ -392,11 +415,13 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
         return JSONResponse(result, headers=headers)
 
     @app.post("/api/compare", response_model=CompareOut, responses=ERRORS, tags=["analysis"],
-              summary="Compare how several outlets cover one story")
-    async def api_compare(body: CompareRequest):
+              summary="Compare how several outlets cover one story",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": inline_schema(CompareRequest)}}}})
+    async def api_compare(request: Request):
         """Analyses every article and compares them (techniques, frames and scores per outlet), using
         `spinscope.compare.compare`."""
-        return JSONResponse(await run_compare(runtime, body))
+        return JSONResponse(await run_compare(runtime, await parse_compare_request(request)))
 
     @app.get("/api/articles", response_model=ArticleListOut, responses=ERRORS, tags=["library"],
              summary="List stored analyses (paged, filtered, full-text search)")
@@ -448,6 +473,25 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
                 "missing_models": _missing(runtime)}
 
 
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model`'s JSON schema with its nested models written out in place, for an `openapi_extra` request body
+    (pydantic's `#/$defs/...` references would point nowhere inside the OpenAPI document)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return expand({**defs[ref.removeprefix("#/$defs/")], **{k: v for k, v in node.items() if k != "$ref"}})
+            return {key: expand(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [expand(value) for value in node]
+        return node
+
+    return expand(schema)
+
+
 def _missing(runtime: Runtime) -> list[str]:
     return [name for name, detector, _ in runtime.pipeline.components if detector is None]
 
@@ -461,7 +505,7 @@ async def run_compare(runtime: Runtime, body: CompareRequest) -> dict[str, Any]:
     settings = runtime.settings
 
     def job() -> dict[str, Any]:
-        # unnamed articles get their outlet from compare (URL host, copyright line, else "article N")
+        # unnamed articles get their outlet from compare: URL host, copyright line, else this source ("compare #N")
         articles = [article_from_input(item, settings, source=f"compare #{i}")
                     for i, item in enumerate(body.articles, 1)]
         return compare(articles, settings), articles
@@ -513,12 +557,51 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
             options["allowed_hosts"] = None if "*" in configured else configured
         elif loopback:
             options["allowed_hosts"] = ["127.0.0.1", "localhost", "::1", "[::1]", host]
-    app = create_app(settings, db, **options)
-    where = redact_url(database_url(db))
-    shown_host = f"[{host}]" if ":" in host else host
-    print(f"Spinscope {__version__}: http://{shown_host}:{port}/  (library: {where}; Ctrl+C stops)", flush=True)
-    if not loopback:
-        print("warning: the app has no login; anyone who can reach this address can analyse and delete articles",
+    sock = listening_socket(host, port)  # before the models load and the database is created or migrated
+    try:
+        app = create_app(settings, db, **options)
+        where = redact_url(database_url(db))
+        shown_host = f"[{host}]" if ":" in host else host
+        print(f"Spinscope {__version__}: http://{shown_host}:{port}/  (library: {where}; Ctrl+C stops)",
               flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("SPINSCOPE_LOG_LEVEL", "info"),
-                server_header=False, proxy_headers=False)
+        if not loopback:
+            print("warning: the app has no login; anyone who can reach this address can analyse and delete "
+                  "articles", flush=True)
+        config = uvicorn.Config(app, host=host, port=port, log_level=os.environ.get("SPINSCOPE_LOG_LEVEL", "info"),
+                                server_header=False, proxy_headers=False)
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled; stopping is the normal way out
+            return
+        if not server.started:
+            raise SpinscopeError("the web server did not start; the log above says why")
+    finally:
+        sock.close()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port for the server, or a one-line `SpinscopeError` (port in use, no permission,
+    unknown host) before anything else starts."""
+    name = host.strip("[]")
+    ipv6 = ":" in name  # as uvicorn decides: a name such as "localhost" is bound over IPv4
+    shown = f"[{name}]:{port}" if ipv6 else f"{name}:{port}"
+    sock = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((name, port))
+    except (OSError, UnicodeError) as exc:
+        sock.close()
+        if isinstance(exc, (socket.gaierror, UnicodeError)):
+            raise SpinscopeError(f"cannot listen on {shown}: unknown host ({_os_reason(exc)})") from None
+        if exc.errno == errno.EADDRINUSE:
+            raise SpinscopeError(f"cannot listen on {shown}: the port is already in use; choose another "
+                                 "port") from None
+        raise SpinscopeError(f"cannot listen on {shown}: {_os_reason(exc)}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _os_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return reason[:1].lower() + reason[1:]

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..errors import InputError
 from ..render import readable_on, technique_colour, technique_label
+from ..render.compare import failure_text
 from ..render.html import article_fragment, article_fragments, asset
 from ..store import StoreError
 from ..taxonomy import BY_NAME, CATEGORIES, GENRES, TECHNIQUE_NAMES
@@ -36,7 +37,7 @@ COMPARE_SLOTS = 4
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                    trim_blocks=True, lstrip_blocks=True)
-_env.globals.update(version=__version__, technique_label=technique_label,
+_env.globals.update(version=__version__, technique_label=technique_label, failure_text=failure_text,
                     technique_class=lambda name: f"tc{TECHNIQUE_NAMES.index(name)}" if name in TECHNIQUE_NAMES
                     else "tcx")
 templates = Jinja2Templates(env=_env)

@@ -1,0 +1,26 @@
+"""Comparison renderers (text and HTML): how inputs that could not be read are listed."""
+
+from __future__ import annotations
+
+from spinscope.render.compare import compare_to_html, compare_to_text, failure_text
+
+FAILURES = [{"source": "nope.txt", "reason": "nope.txt: no such file or directory"},
+            {"source": "arts.jsonl", "reason": "arts.jsonl:8: \"text\" must be a string, got int"},
+            {"source": "https://example.org/x", "reason": "timed out after 15 s"}]
+RESULT = {"stories": [], "articles": [], "failures": FAILURES}
+
+
+def test_failure_text_names_the_input_once():
+    assert [failure_text(f) for f in FAILURES] == [
+        "nope.txt: no such file or directory", "arts.jsonl:8: \"text\" must be a string, got int",
+        "https://example.org/x: timed out after 15 s"]
+    assert failure_text({"source": "a", "reason": "about to fail"}) == "a: about to fail"  # a prefix, not the name
+    assert failure_text({"source": "", "reason": "bad"}) == "bad"
+
+
+def test_text_and_html_reports_name_each_failed_input_once():
+    text = compare_to_text(RESULT)
+    assert "skipped nope.txt: no such file or directory" in text and "nope.txt: nope.txt" not in text
+    assert "skipped https://example.org/x: timed out" in text
+    html = compare_to_html(RESULT)
+    assert "<li>nope.txt: no such file or directory</li>" in html and "nope.txt: nope.txt" not in html
