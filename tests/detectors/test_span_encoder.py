@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from spinscope.detectors import load_detector, span_encoder, span_tagger
-from spinscope.detectors.span_encoder import SpanEncoder, load_for_language, window_bounds
+from spinscope.detectors.span_encoder import SpanEncoder, load_for_language, regions, window_bounds
 from spinscope.errors import ModelError
 from spinscope.pipeline import Pipeline
 from spinscope.segment import segment
@@ -60,6 +60,63 @@ def test_a_long_article_is_read_in_overlapping_windows():
     assert inside[: len(words) // 2].max() < 0.5
 
 
+def test_regions_pad_the_wanted_positions_and_merge_close_ones():
+    wanted = np.zeros(100, bool)
+    wanted[[10, 12, 50, 99]] = True
+    assert regions(wanted, 5) == [(5, 18), (45, 56), (94, 100)]
+    assert regions(wanted, 20) == [(0, 71), (79, 100)]
+    assert regions(np.zeros(5, bool), 3) == []
+
+
+def test_reading_only_the_needed_words_keeps_their_probabilities_close():
+    encoder = load_for_language(None, "en")
+    text = " ".join([NEUTRAL] * 40 + [LOADED] + [NEUTRAL] * 40)
+    words = _words(text)
+    start = text.index(LOADED)
+    needed = np.asarray([start <= s < start + len(LOADED) for s, _ in words])
+    full, _ = encoder.word_probabilities(text, words)
+    read = span_encoder.window_bounds
+    calls = []
+
+    def counted(n, body, stride):
+        calls.append(n)
+        return read(n, body, stride)
+
+    span_encoder.window_bounds = counted
+    try:
+        partial, partial_begin = encoder.word_probabilities(text, words, needed)
+    finally:
+        span_encoder.window_bounds = read
+    assert sum(calls) < len(words) // 2  # a stretch around the sentence, not the article
+    assert np.all(partial[~needed] == 0) and np.all(partial_begin[~needed] == 0)
+    assert partial[needed].max() > 0.5
+    assert np.abs(partial[needed] - full[needed]).max() < 0.2
+    assert not encoder.word_probabilities(text, words, np.zeros(len(words), bool))[0].any()
+
+
+def test_encoder_gate_skips_sentences_the_crf_sees_nothing_in(monkeypatch):
+    detector = load_detector(PACKAGED_MODELS / "techniques")
+    text = f"Headline\n{LOADED}\n{NEUTRAL}"
+    asked = []
+
+    def record(self, text, words, needed=None):
+        asked.append(None if needed is None else np.asarray(needed).copy())
+        return np.ones(len(words), np.float32), np.zeros(len(words), np.float32)
+
+    monkeypatch.setattr(SpanEncoder, "word_probabilities", record)
+    detector.set_params(encoder_gate=0.0)
+    detector.annotate(segment(Article(text=text, language="en")))
+    assert asked[-1] is None  # gate 0: every sentence is read
+    assert "-gate" not in detector.version
+    detector.set_params(encoder_gate=1.01)  # no CRF probability reaches it: the encoder reads nothing
+    gated = detector.annotate(segment(Article(text=text, language="en")))
+    assert not asked[-1].any()
+    assert detector.version.endswith("-gate1.01")  # stored analyses made with another gate show as stale
+    detector.set_params(encoder_weight=0.0)
+    assert [(s.start, s.end) for s in gated.spans] == \
+        [(s.start, s.end) for s in detector.annotate(segment(Article(text=text, language="en"))).spans]
+
+
 def test_no_words_gives_empty_arrays():
     inside, begin = load_for_language(None, "en").word_probabilities("", [])
     assert inside.shape == begin.shape == (0,)
@@ -79,10 +136,11 @@ def test_detector_mixes_the_encoder_into_the_tagger_and_offsets_stay_exact(monke
     assert "+span-encoder-en-" in detector.version
 
     # an encoder sure that every word is inside outvotes the CRF everywhere (weight 0.5, threshold 0.25) ...
-    def everything_inside(self, text, words):
+    def everything_inside(self, text, words, needed=None):
         return np.ones(len(words), np.float32), np.zeros(len(words), np.float32)
 
     monkeypatch.setattr(SpanEncoder, "word_probabilities", everything_inside)
+    detector.set_params(encoder_gate=0.0)  # every sentence mixed, even where the CRF sees nothing
     forced = detector.annotate(segment(Article(text=text, language="en")))
     assert covers_neutral(forced)
     assert all(text[s.start:s.end] == s.text for s in forced.spans)

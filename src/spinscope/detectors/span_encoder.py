@@ -36,6 +36,8 @@ MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 PARAMS_FILE = "params.json"
 LABEL_ID = {"O": 0, "B": 1, "I": 2}
+# sub-words of context read on each side of the words asked for, when only some words are needed
+REGION_CONTEXT = 16
 
 
 def subwords(tokenizer, text: str, words: Sequence[tuple[int, int]], labels: Sequence[str] | None = None
@@ -67,6 +69,34 @@ def window_bounds(n: int, body: int, stride: int) -> list[tuple[int, int]]:
     if starts[-1] + body < n:
         starts.append(n - body)
     return [(s, s + body) for s in starts]
+
+
+def regions(wanted: np.ndarray, context: int) -> list[tuple[int, int]]:
+    """[start, end) stretches covering every True position with `context` positions on each side; stretches that
+    touch or overlap are merged, so nearby sentences are read together in one stretch."""
+    positions = np.flatnonzero(wanted)
+    out: list[list[int]] = []
+    for k in positions:
+        start, end = max(0, int(k) - context), min(len(wanted), int(k) + 1 + context)
+        if out and start <= out[-1][1]:
+            out[-1][1] = end
+        else:
+            out.append([start, end])
+    return [(s, e) for s, e in out]
+
+
+def length_batches(bounds: Sequence[tuple[int, int]], budget: int) -> list[list[tuple[int, int]]]:
+    """Windows grouped for inference: similar lengths together, at most `budget` padded sub-words a batch. On one
+    CPU thread batching buys nothing for full windows (one 256-sub-word window alone runs a little faster than in
+    a batch of 8) and padding costs in proportion, so only short windows share a batch."""
+    out: list[list[tuple[int, int]]] = []
+    for bound in sorted(bounds, key=lambda b: (b[1] - b[0], b[0])):
+        width = bound[1] - bound[0] + 2  # with [CLS] and [SEP]
+        if out and width * (len(out[-1]) + 1) <= budget:
+            out[-1].append(bound)
+        else:
+            out.append([bound])
+    return out
 
 
 class SpanEncoder:
@@ -179,20 +209,28 @@ class SpanEncoder:
                 raise ModelError(f"cannot read the span encoder's ONNX model: {exc}") from exc
         return self._session_
 
-    def word_probabilities(self, text: str, words: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """P(inside) and P(begin) for each word (start-ordered, non-overlapping character ranges of `text`)."""
+    def word_probabilities(self, text: str, words: Sequence[tuple[int, int]], needed: np.ndarray | None = None
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """P(inside) and P(begin) for each word (start-ordered, non-overlapping character ranges of `text`).
+
+        `needed` (a flag per word): read only the stretches of text around those words, with
+        `REGION_CONTEXT` sub-words of context on each side; the other words get 0."""
         n_words = len(words)
         inside, begin = np.zeros(n_words, np.float32), np.zeros(n_words, np.float32)
-        if not n_words:
+        if not n_words or (needed is not None and not np.any(needed)):
             return inside, begin
         ids, word_of, _ = subwords(self._tokenizer(), text, words)
         cls_id, sep_id = self._special_ids()
         summed = np.zeros((len(ids), len(LABEL_ID)), np.float32)
         counts = np.zeros(len(ids), np.float32)
-        bounds = self._windows(ids)
+        if needed is None:
+            bounds = self._windows(ids)
+        else:
+            wanted = (word_of >= 0) & np.asarray(needed, bool)[np.maximum(word_of, 0)]
+            bounds = [(start + s, start + e) for start, end in regions(wanted, REGION_CONTEXT)
+                      for s, e in window_bounds(end - start, self.window - 2, self.stride)]
         session = self._session()
-        for b in range(0, len(bounds), 8):
-            chunk = bounds[b:b + 8]
+        for chunk in length_batches(bounds, self.window):
             batch, mask, _ = _padded([(np.concatenate([[cls_id], ids[s:e], [sep_id]]), None) for s, e in chunk])
             logits = session.run(None, {"input_ids": batch, "attention_mask": mask})[0]
             logits = logits - logits.max(-1, keepdims=True)
@@ -207,6 +245,8 @@ class SpanEncoder:
             if word_of[k] >= 0:
                 first[word_of[k]] = k
         seen = first >= 0
+        if needed is not None:  # context words were read with less context of their own: not reported
+            seen &= np.asarray(needed, bool)
         begin[seen] = per_subword[first[seen], LABEL_ID["B"]]
         inside[seen] = begin[seen] + per_subword[first[seen], LABEL_ID["I"]]
         return inside, begin

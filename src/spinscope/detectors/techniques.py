@@ -29,7 +29,9 @@ Design (chosen by article-grouped cross-validation, see experiments/techniques/R
     per-word P(inside) is mixed with the encoder's (`encoder_weight`) and words are inside from
     `encoder_threshold`. The encoder is fine-tuned separately (`spinscope train span-encoder`, with torch), so
     fitting this detector neither needs nor uses it; the mix and its threshold were chosen on outer folds with
-    fold-wise encoders (experiments/techniques/RESULTS.md, "Span encoder").
+    fold-wise encoders (experiments/techniques/RESULTS.md, "Span encoder"). The encoder reads only the
+    sentences where the CRF's P(inside) reaches `encoder_gate` somewhere (with a little text around them): a
+    quarter fewer sub-words at the same span F1 (RESULTS.md, "Decoding and gating").
 Analysis needs numpy/scipy/python-crfsuite, and onnxruntime/tokenizers for the span encoder. Weights are stored
 pickle-free (JSON + .npz, CRFsuite's own model file, gzip-compressed, and the encoder's ONNX file).
 """
@@ -465,8 +467,8 @@ class TechniqueDetector(Detector):
                  tagger_c2: float = 0.01, tagger_iterations: int = 100, tagger_backfill: bool = True,
                  tagger_min_gain: float = 0.02, embedding_weight: float = 1.0, embedding_sentences: bool = True,
                  tagger_word_classes: bool = True, static_vectors: str | None = None,
-                 encoder_weight: float = 0.5, encoder_threshold: float = 0.25, span_encoder: str | None = None,
-                 seed: int = 0):
+                 encoder_weight: float = 0.5, encoder_threshold: float = 0.25, encoder_gate: float = 0.02,
+                 span_encoder: str | None = None, seed: int = 0):
         self.languages = languages
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -506,6 +508,9 @@ class TechniqueDetector(Detector):
         # words are inside from encoder_threshold (the CRF's own threshold applies without an encoder)
         self.encoder_weight = encoder_weight
         self.encoder_threshold = encoder_threshold
+        # the encoder skips sentences whose largest CRF P(inside) is below this (they are decoded by the CRF
+        # alone at its own threshold): fewer windows to run for a little span F1
+        self.encoder_gate = encoder_gate
         self.span_encoder = span_encoder
         self.seed = seed
 
@@ -703,7 +708,10 @@ class TechniqueDetector(Detector):
             return base
         encoders = [f"{language}-{encoder.version}" for language in getattr(self, "languages_", ())
                     if (encoder := span_encoder.load_for_language(self.span_encoder, language)) is not None]
-        return f"{base}+span-encoder-{'-'.join(encoders)}" if encoders else base
+        if not encoders:
+            return base
+        gate = f"-gate{self.encoder_gate:g}" if self.encoder_gate > 0 else ""
+        return f"{base}+span-encoder-{'-'.join(encoders)}{gate}"
 
     # ---- analysis ----
 
@@ -827,28 +835,37 @@ class TechniqueDetector(Detector):
         word_classes = model.word_classes()
         text = article.text
         sentence_tokens = [span_tagger.tokenize(text, start, end) for start, end in unit.sentence_bounds]
-        encoder = self._encoder_for(article)
-        if encoder is not None:
-            # the encoder reads the whole article at once (context crosses sentences); row r's words start at
-            # first_word[r]
-            encoded = encoder.word_probabilities(text, [t for tokens in sentence_tokens for t in tokens])
-            first_word = np.concatenate([[0], np.cumsum([len(tokens) for tokens in sentence_tokens])])
-            threshold, w = self.encoder_threshold, self.encoder_weight
-        out: dict[int, list[tuple[int, int, int, float]]] = {}
+        crf_probabilities: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for row, tokens in enumerate(sentence_tokens):
             i = int(owners[row])
             if (restrict and not chosen[i].any()) or not tokens:
                 continue
             features = span_tagger.sentence_features(text, tokens, span_tagger.evidence(
                 sentence_probabilities[row], probabilities[i], chosen[i], model.techniques), word_classes)
-            inside, begin = crf.inside_probabilities(features)
-            if encoder is not None:
+            crf_probabilities[row] = crf.inside_probabilities(features)
+        encoder = self._encoder_for(article)
+        if encoder is not None:
+            # the encoder reads only the sentences where the CRF sees some chance of a span (encoder_gate), each
+            # with the text around it; row r's words start at first_word[r]
+            first_word = np.concatenate([[0], np.cumsum([len(tokens) for tokens in sentence_tokens])])
+            mixed = {row for row, (inside, _) in crf_probabilities.items() if inside.max() >= self.encoder_gate}
+            needed = np.zeros(first_word[-1], bool)
+            for row in mixed:
+                needed[first_word[row]:first_word[row + 1]] = True
+            encoded = encoder.word_probabilities(text, [t for tokens in sentence_tokens for t in tokens],
+                                                 None if needed.all() else needed)
+            w = self.encoder_weight
+        out: dict[int, list[tuple[int, int, int, float]]] = {}
+        for row, (inside, begin) in crf_probabilities.items():
+            cut = threshold
+            if encoder is not None and row in mixed:
                 words = slice(first_word[row], first_word[row + 1])
                 inside = (1 - w) * inside + w * encoded[0][words]
                 begin = (1 - w) * begin + w * encoded[1][words]
-            for s, e, mean_inside in span_tagger.tagged_spans(text, tokens, inside, begin, threshold, gap,
+                cut = self.encoder_threshold
+            for s, e, mean_inside in span_tagger.tagged_spans(text, sentence_tokens[row], inside, begin, cut, gap,
                                                               sentence_mode):
-                out.setdefault(i, []).append((row, s, e, mean_inside))
+                out.setdefault(int(owners[row]), []).append((row, s, e, mean_inside))
         return out
 
     # ---- storage ----
