@@ -247,7 +247,7 @@ class _DaskEngine:
                                             dashboard_address=options.dashboard_address,
                                             silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:  # ValueError: an address that does not parse
             raise InputError(f"cannot reach the Dask scheduler {options.scheduler}: {error}") from None
         self.settings = settings
         # load the models on every worker now, in parallel; a worker that joins later (or is restarted) loads
@@ -286,7 +286,25 @@ class _Run:
 
     def __init__(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport):
         self.output, self.fmt, self.options, self.report = output, fmt, options, report
+        # the database first: a bad --db must fail before any output file exists (which would block a re-run)
+        self.store = _open_store(options.db) if options.db else None
+        try:
+            self._open_files(output, fmt, options, report)
+        except OSError as error:  # an unwritable place: one line, not an internal error
+            if self.store is not None:
+                self.store.close()
+            raise InputError(f"cannot write {output}: {(error.strerror or str(error)).lower()}") from None
+        except BaseException:
+            if self.store is not None:
+                self.store.close()
+            raise
+        self.pending_keys: list[str] = []
+        self.pending_results = self.pending_failures = 0
+        self.last_commit = time.monotonic()
+
+    def _open_files(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport) -> None:
         exists = [p for p in (output, manifest_path(output), failures_path(output)) if p.exists()]
+        self.fresh = not (options.resume and manifest_path(output).exists())  # this run starts the output
         if options.resume and manifest_path(output).exists():
             point = read_manifest(output, fmt, options.include_text)
         else:
@@ -303,10 +321,6 @@ class _Run:
         self.writer = make_writer(fmt, output, point, options.include_text)
         self.failures = AppendFile(failures_path(output), point.failures_bytes)
         self.manifest = Manifest(output, fmt, options.include_text)
-        self.store = _open_store(options.db) if options.db else None
-        self.pending_keys: list[str] = []
-        self.pending_results = self.pending_failures = 0
-        self.last_commit = time.monotonic()
 
     def add_result(self, key: str, result: dict) -> None:
         self.writer.write(result)
@@ -351,6 +365,15 @@ class _Run:
         if self.store is not None:
             self.store.close()
 
+    def discard_if_empty(self) -> None:
+        """After a run that stopped with an error before committing anything: remove the files it created, so
+        that the same command can simply be run again (instead of being refused as an existing output)."""
+        if self.fresh and self.report.total_results == 0 and self.report.total_failures == 0:
+            try:
+                remove_previous_run(self.output)
+            except (OSError, InputError):
+                pass
+
 
 def _open_store(url: str):
     try:
@@ -390,6 +413,15 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
         raise InputError(f"unknown engine {options.engine!r}; choose one of {', '.join(ENGINES)}")
     if options.chunk_size < 1 or options.commit_every < 1:
         raise InputError("chunk_size and commit_every must be at least 1")
+    if options.workers is not None and options.workers < 0:
+        raise InputError(f"workers must be 0 or more, not {options.workers}")
+    if options.scheduler and options.engine != "dask":
+        raise InputError("a Dask scheduler address needs the dask engine (--engine dask)")
+    if options.resume and options.overwrite:
+        raise InputError("resume and overwrite exclude each other: resume continues the output, overwrite "
+                         "replaces it")
+    if not str(output).strip() or not Path(output).name:
+        raise InputError(f"output {str(output)!r} has no file name; give a file (jsonl/csv) or folder (parquet)")
     output = Path(output)
     fmt = format_for(output, options.format)
     own_files = (output, manifest_path(output), failures_path(output))
@@ -398,7 +430,7 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
         raise InputError(f"{sorted(clash)[0]} is this batch's own output; choose another --output")
     if fmt == "parquet":
         require_batch_dependencies("pyarrow")
-    workers = (os.cpu_count() or 1) if options.workers is None else max(0, options.workers)
+    workers = (os.cpu_count() or 1) if options.workers is None else options.workers
     if workers == 0 and options.engine == "dask":
         raise InputError("the dask engine needs at least one worker")
 
@@ -419,6 +451,8 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
             engine = _LocalEngine(settings, workers) if workers else _InlineEngine(settings)
         _drive(engine, run, iter_inputs(inputs, settings, skip=own_files), options, report, progress.advance,
                window=options.max_in_flight or 2 * max(1, report.workers))
+        if report.items == 0:
+            raise InputError("no article found in " + ", ".join(map(str, inputs)))
     except KeyboardInterrupt:
         cancelled = True
         raise SpinscopeError(
@@ -432,6 +466,8 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
         if engine is not None:
             engine.close(cancel=cancelled)
         run.close()  # commits what was collected, also after an error
+        if cancelled:
+            run.discard_if_empty()
         report.seconds = round(time.monotonic() - started, 3)
     if not report.consistent:  # a bug: say so rather than report numbers that do not add up
         report.warnings.append(f"counts do not add up: {report.items} read but {report.results} results, "

@@ -181,7 +181,8 @@ def iter_csv(path: Path, settings: Settings) -> Iterator[Article | ReadFailure]:
         yield ReadFailure(str(path), f"{path}: cannot open it ({error.strerror or error})")
         return
     with handle:
-        reader = csv.reader(handle)
+        # strict: a stray quote is a malformed row, not a quoted field that silently swallows every later row
+        reader = csv.reader(handle, strict=True)
         try:
             header = [h.strip().lower() for h in next(reader)]
         except StopIteration:

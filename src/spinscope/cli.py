@@ -97,6 +97,28 @@ def _write(output: Optional[Path], content: str) -> None:
         raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
 
 
+def _check_writable(target: Path, option: str, folder: bool = False) -> None:
+    """Before a long job (training, cross-validation): fail now, not after it, if its output cannot be written."""
+    if folder and target.exists() and not target.is_dir():
+        raise SpinscopeError(f"{option} {target}: it is a file; give a folder")
+    if not folder and target.is_dir():
+        raise SpinscopeError(f"{option} {target}: it is a directory; give a file name")
+    existing = target if folder and target.is_dir() else target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    problem = None if existing.is_dir() else "not a folder"
+    if problem is None:  # a real probe: os.access says yes to root even where nothing can be created (/proc)
+        import tempfile
+
+        try:
+            with tempfile.TemporaryFile(dir=existing):
+                pass
+        except OSError as exc:
+            problem = (exc.strerror or str(exc)).lower()
+    if problem:
+        raise SpinscopeError(f"{option} {target}: cannot write there ({existing}: {problem})")
+
+
 def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], int]:
     """Analyse every article the inputs expand to; failures are reported on stderr and counted."""
     from .ingest import Failure, iter_articles
@@ -210,9 +232,10 @@ def batch(
     format: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Default: from the output's suffix."),
     engine: Engine = typer.Option(Engine.local, "--engine"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: all cores)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0,
+                                          help="Worker processes (default: all cores; 0: in this process)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run at the same output."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output (not with --resume)."),
     db: Optional[str] = typer.Option(None, "--db", help="Also store every result in this database."),
     include_text: bool = typer.Option(False, "--include-text", help="Parquet/CSV: add the article text column."),
     lang: Optional[str] = typer.Option(None, "--lang"),
@@ -228,6 +251,10 @@ def batch(
     typer.echo(report.summary())
     for warning in report.warnings:
         _say_error(warning)
+    if report.failures and not report.results and not report.already_done:
+        _say_error(f"nothing could be analysed: {report.failures} item(s) failed; the reasons are in "
+                   f"{report.failures_file}")
+        raise typer.Exit(EXIT_FAILED)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -272,6 +299,7 @@ def train_vectors(
     """Distil static word vectors from a sentence encoder (needs the \\[distill] extra)."""
     from . import train as training
 
+    _check_writable(out, "--out", folder=True)
     articles = training.load_corpus(data, lang)
     typer.echo(f"distilling word vectors from {len(articles)} articles ({', '.join(lang)})", err=True)
     for path in training.train_vectors(articles, out, encoder, command=" ".join(["spinscope"] + sys.argv[1:])):
@@ -288,6 +316,7 @@ def train_span_encoder(
     """Fine-tune the MiniLM span encoder on the span labels (needs the \\[distill] extra; ~20 min for English)."""
     from . import train as training
 
+    _check_writable(out, "--out", folder=True)
     articles = training.load_corpus(data, lang)
     typer.echo(f"fine-tuning the span encoder on {len(articles)} articles ({', '.join(lang)})", err=True)
     params = {} if epochs is None else {"epochs": epochs}
@@ -300,6 +329,7 @@ def train_span_encoder(
 def _train(component: Component, data, out, lang, ptc, seed) -> None:
     from . import train as training
 
+    _check_writable(out, "--out", folder=True)
     articles = training.load_corpus(data, lang, ptc)
     typer.echo(f"training {component.value} on {len(articles)} articles ({', '.join(lang)})", err=True)
     detector = training.train_component(component.value, articles, seed=seed)
@@ -347,6 +377,8 @@ def _evaluate(component: Component, data, model, lang, folds, ptc, seed, json_ou
 
     from . import train as training
 
+    if json_out is not None:
+        _check_writable(json_out, "--json")
     articles = training.load_corpus(data, lang, ptc)
     report = training.evaluate_component(component.value, articles, model_dir=model, folds=folds, seed=seed,
                                          span_encoder_folds=span_encoder_folds)
@@ -366,6 +398,7 @@ def predict_semeval(
     """Write predictions in the official SemEval-2023 Task 3 submission format."""
     from . import train as training
 
+    _check_writable(out, "--out")
     count = training.predict_semeval(subtask, articles, out, _settings(model_dir, lang))
     typer.echo(f"wrote subtask {subtask} predictions for {count} articles to {out}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -233,6 +234,10 @@ def format_report(component: str, report: dict) -> str:
     return title + "\n" + metrics.format_report_table(report)
 
 
+SUBTASK_COMPONENTS = {1: "genre", 2: "frames", 3: "techniques"}
+_SEMEVAL_ARTICLE = re.compile(r"^article\d+\.txt$")
+
+
 def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Settings) -> int:
     """Analyse every article*.txt in `articles_dir` and write the official subtask format to `out`."""
     from .evaluation import semeval_format
@@ -243,11 +248,21 @@ def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Setti
         raise InputError(f"{articles_dir}: no such folder")
     language = settings.language or ISO_CODE.get(Path(articles_dir).resolve().parent.name)
     pipeline = Pipeline(settings.with_changes(language=language))
+    component = SUBTASK_COMPONENTS[subtask]
     predicted = []
-    for item in iter_articles([str(articles_dir)], settings):
+    # only the SemEval article files: another .txt/.html there (notes, a README) must not become a submission row
+    files = sorted(str(f) for f in Path(articles_dir).iterdir() if f.is_file() and _SEMEVAL_ARTICLE.match(f.name))
+    if not files:
+        raise InputError(f"{articles_dir}: no SemEval article<id>.txt files in this folder")
+    for item in iter_articles(files, settings):
         if isinstance(item, Failure):
-            raise InputError(f"{item.source}: {item.reason}")
-        predicted.append(pipeline(item))
+            raise InputError(item.reason)  # the reason names the input
+        article = pipeline(item)
+        if component not in article.models:  # unsupported language or missing model: no prediction was made,
+            # and a submission of empty rows would look like a real one
+            why = "; ".join(article.warnings) or f"no {component} model ran"
+            raise InputError(f"no subtask {subtask} prediction for {item.source}: {why}")
+        predicted.append(article)
     writer = {1: semeval_format.write_subtask1, 2: semeval_format.write_subtask2, 3: semeval_format.write_subtask3}
     out.parent.mkdir(parents=True, exist_ok=True)
     writer[subtask](predicted, out)
