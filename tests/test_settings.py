@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from spinscope.settings import PACKAGED_MODELS, Settings
 
 
@@ -19,3 +21,19 @@ def test_env_overrides_are_typed(monkeypatch):
 def test_none_overrides_keep_defaults():
     settings = Settings().with_changes(language=None, model_dir=None)
     assert settings.model_dir == PACKAGED_MODELS and settings.language is None
+
+
+@pytest.mark.parametrize("variable, value", [("SPINSCOPE_MIN_CONFIDENCE", "nan"), ("SPINSCOPE_MIN_CONFIDENCE", "1.5"),
+                                             ("SPINSCOPE_MAX_INPUT_BYTES", "0"), ("SPINSCOPE_FETCH_TIMEOUT", "-1")])
+def test_out_of_range_values_are_refused_with_their_name(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=variable.removeprefix("SPINSCOPE_").lower()):
+        Settings.from_env()
+
+
+def test_out_of_range_setting_is_one_line_from_the_cli():
+    from cli_helpers import run_cli
+
+    proc = run_cli("analyze", "-", stdin="They lie to you.", env={"SPINSCOPE_MIN_CONFIDENCE": "nan"})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and "min_confidence" in err and len(err.splitlines()) == 1

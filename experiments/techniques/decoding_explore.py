@@ -3,6 +3,7 @@ by leave-one-fold-out over the five outer folds whose encoders `encoder_folds.py
 
     python experiments/techniques/decoding_explore.py capture [--encoders /tmp/spinscope_encoders]   # ~3 min
     python experiments/techniques/decoding_explore.py grid
+    python experiments/techniques/decoding_explore.py stack [--C 1]     # a learned per-word mix instead, ~1 min
 
 `capture` annotates every fold's held-out articles once with that fold's detector and encoder and keeps, per
 sentence the tagger reads, the CRF's and the encoder's per-word P(inside) and P(begin), plus the sentence spans
@@ -88,15 +89,20 @@ def capture(encoders: Path, n_folds: int) -> None:
 
 
 def decode_article(record: dict, weight: float, threshold: float, gap: int | None, seed: float,
-                   gate: float = 0.0, crf_threshold: float = 0.12) -> list[tuple]:
+                   gate: float = 0.0, crf_threshold: float = 0.12, stacked: list | None = None) -> list[tuple]:
     """The spans the detector would emit under one decoding setting (gap None = the CRF's own). A sentence whose
-    largest CRF P(inside) is below `gate` is decoded by the CRF alone at its own threshold (the encoder skipped)."""
+    largest CRF P(inside) is below `gate` is decoded by the CRF alone at its own threshold (the encoder skipped).
+    `stacked`: per sentence, a P(inside) to decode instead of the weighted mix."""
     text = record["text"]
     spans, tagged_paragraphs = [], set()
     starts = [p[0] for p in record["paragraphs"]]
-    for sentence in record["sentences"]:
+    for k, sentence in enumerate(record["sentences"]):
         tokens = sentence["tokens"]
-        if sentence["crf"][0].max() < gate:
+        if stacked is not None:
+            inside = stacked[k]
+            begin = np.minimum(inside, (1 - weight) * sentence["crf"][1] + weight * sentence["encoder"][1])
+            cut = threshold
+        elif sentence["crf"][0].max() < gate:
             inside, begin, cut = sentence["crf"][0], sentence["crf"][1], crf_threshold
         else:
             inside = (1 - weight) * sentence["crf"][0] + weight * sentence["encoder"][0]
@@ -220,9 +226,76 @@ def gate_real(encoders: Path, n_folds: int, gates: list[float], context: int | N
                               np.asarray(confidences), np.asarray(outcomes)), 4)}), flush=True)
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def word_features(sentence: dict) -> np.ndarray:
+    """Per word: both taggers' logits (inside, begin), their product, the inside logits of the two words on either
+    side, each tagger's sentence max and mean, and the position in the sentence."""
+    crf, encoder = _logit(sentence["crf"][0]), _logit(sentence["encoder"][0])
+    columns = [crf, encoder, _logit(sentence["crf"][1]), _logit(sentence["encoder"][1]), crf * encoder]
+    n = len(crf)
+    for values in (crf, encoder):
+        for shift in (-2, -1, 1, 2):
+            moved = np.full(n, _logit(np.zeros(1))[0])
+            if shift < 0:
+                moved[-shift:] = values[:shift]
+            else:
+                moved[:-shift] = values[shift:]
+            columns.append(moved)
+        columns += [np.full(n, values.max()), np.full(n, values.mean())]
+    columns.append(np.arange(n) / max(1, n - 1))
+    return np.stack(columns, 1)
+
+
+def stack(C: float) -> None:
+    """A per-word logistic regression over both taggers' probabilities and their neighbours', instead of the fixed
+    average: fitted on four folds' words, its threshold chosen on those folds, scored on the fifth."""
+    from sklearn.linear_model import LogisticRegression
+
+    records = pickle.loads(CAPTURED.read_bytes())
+    ids = list(records)
+    rows, labels, owner = [], [], []
+    for n, article_id in enumerate(ids):
+        record = records[article_id]
+        merged = span_tagger.merge((s, e) for _, s, e in record["gold"])
+        for sentence in record["sentences"]:
+            rows.append(word_features(sentence))
+            labels.append([label != "O" for label in span_tagger.token_labels(sentence["tokens"], merged)])
+            owner += [n] * len(sentence["tokens"])
+    X, y, owner = np.concatenate(rows), np.concatenate(labels), np.asarray(owner)
+    fold_of = np.asarray([records[a]["fold"] for a in ids])
+
+    def predictions(probability: np.ndarray, threshold: float, chosen: list[int]) -> dict:
+        out = {}
+        for n in chosen:
+            values, record = probability[owner == n], records[ids[n]]
+            bounds = np.cumsum([0] + [len(s["tokens"]) for s in record["sentences"]])
+            out[ids[n]] = decode_article(record, 0.5, threshold, None, 0.0,
+                                         stacked=[values[a:b] for a, b in zip(bounds, bounds[1:])])
+        return out
+
+    honest = {}
+    for k in sorted(set(fold_of)):
+        train = np.flatnonzero(fold_of != k)
+        model = LogisticRegression(C=C, max_iter=2000).fit(X[np.isin(owner, train)], y[np.isin(owner, train)])
+        probability = model.predict_proba(X)[:, 1]
+        trained_on = [ids[n] for n in train]
+        best = max((0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
+                   key=lambda t: si(records, trained_on, predictions(probability, t, list(train)))["f1"])
+        honest.update(predictions(probability, best, list(np.flatnonzero(fold_of == k))))
+        print(json.dumps({"fold": int(k), "threshold": best}), flush=True)
+    result = si(records, ids, honest)
+    print(json.dumps({"stacker_C": C, "leave_one_fold_out_si_f1": round(result["f1"], 4),
+                      "precision": round(result["precision"], 4), "recall": round(result["recall"], 4)}))
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["capture", "grid", "gate", "gate-real"])
+    parser.add_argument("step", choices=["capture", "grid", "gate", "gate-real", "stack"])
+    parser.add_argument("--C", type=float, default=1.0, help="the stacker's inverse regularisation")
     parser.add_argument("--gates", type=float, nargs="+", default=[0.0, 0.02, 0.05, 0.1])
     parser.add_argument("--context", type=int, default=None, help="sub-words of context around gated-in words")
     parser.add_argument("--encoders", type=Path, default=Path("/tmp/spinscope_encoders"))
@@ -230,6 +303,8 @@ def main():
     args = parser.parse_args()
     if args.step == "capture":
         capture(args.encoders, args.folds)
+    elif args.step == "stack":
+        stack(args.C)
     elif args.step == "gate-real":
         gate_real(args.encoders, args.folds, args.gates, args.context)
     elif args.step == "gate":

@@ -31,6 +31,15 @@ class Settings:
     # alone, about 4x faster per article, for very large batch jobs)
     span_encoder: bool = True
 
+    def __post_init__(self):
+        # a nonsense value fails here, once, with its name, not deep inside an analysis (nan fails every check)
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be from 0 to 1, not {self.min_confidence!r}")
+        for name in ("max_input_bytes", "max_input_chars", "fetch_timeout"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"{name} must be above 0, not {value!r}")
+
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
