@@ -313,7 +313,8 @@ def train_span_encoder(
     epochs: Optional[float] = typer.Option(None, "--epochs", help="Passes over the training windows "
                                            "(default: SpanEncoder's)."),
 ) -> None:
-    """Fine-tune the MiniLM span encoder on the span labels (needs the \\[distill] extra; ~20 min for English)."""
+    """Fine-tune the MiniLM span encoder on the span labels (needs the \\[distill] extra; ~28 min for English on
+    2 cores)."""
     from . import train as training
 
     _check_writable(out, "--out", folder=True)
