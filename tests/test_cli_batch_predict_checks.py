@@ -5,6 +5,7 @@ files that block re-running the same command."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,24 @@ def test_unwritable_output_is_refused_before_the_long_job(tmp_path, command):
     # the output is checked first: the missing data folder is never reached
     assert proc.returncode == 2 and "cannot write" in line and "nope" not in line
     assert blocker.read_text() == "keep me"
+
+
+def test_batch_with_an_empty_database_name_is_refused_before_any_output(tmp_path):
+    feed = _feed(tmp_path)
+    proc = run_cli("batch", str(feed), "-o", str(tmp_path / "out.jsonl"), "--workers", "0", "--db", "")
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "--db" in line and "empty" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]
+
+
+def test_train_and_evaluate_options_all_have_help():
+    for command in (("train", "genre"), ("train", "techniques"), ("evaluate", "frames"), ("evaluate", "techniques"),
+                    ("predict-semeval",), ("batch",), ("compare",)):
+        proc = run_cli(*command, "--help", env={"COLUMNS": "200"})
+        assert proc.returncode == 0
+        rows = [line.strip("│ ") for line in proc.stdout.decode().splitlines()
+                if line.lstrip("│ *").startswith("--")]
+        # "--name  <type>  help text [default: x]": what is left without the name, type and markers is the help
+        bare = [row for row in rows
+                if not re.sub(r"\[(default|required)[^\]]*\]", "", " ".join(row.lstrip("* ").split()[2:])).strip()]
+        assert rows and not bare, (command, bare)

@@ -287,7 +287,7 @@ class _Run:
     def __init__(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport):
         self.output, self.fmt, self.options, self.report = output, fmt, options, report
         # the database first: a bad --db must fail before any output file exists (which would block a re-run)
-        self.store = _open_store(options.db) if options.db else None
+        self.store = _open_store(options.db) if options.db is not None else None
         try:
             self._open_files(output, fmt, options, report)
         except OSError as error:  # an unwritable place: one line, not an internal error
@@ -417,6 +417,8 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
         raise InputError(f"workers must be 0 or more, not {options.workers}")
     if options.scheduler and options.engine != "dask":
         raise InputError("a Dask scheduler address needs the dask engine (--engine dask)")
+    if options.db is not None and not str(options.db).strip():
+        raise InputError("the database (--db) is empty; give a SQLite path or a database URL")
     if options.resume and options.overwrite:
         raise InputError("resume and overwrite exclude each other: resume continues the output, overwrite "
                          "replaces it")

@@ -97,6 +97,51 @@ def _write(output: Optional[Path], content: str) -> None:
         raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
 
 
+# options shared by the train / evaluate commands (one definition, one help text)
+def _data_option():
+    return typer.Option(..., "--data", help="SemEval-2023 data: the semeval2023 folder (then --lang picks the "
+                        "languages) or language folders themselves.")
+
+
+def _languages_option():
+    return typer.Option(["en"], "--lang", help="SemEval language folders to read from the semeval2023 folder "
+                        "(en it ru fr ge po; repeat the option for several).")
+
+
+def _seed_option():
+    return typer.Option(0, "--seed", help="Random seed (folds and training).")
+
+
+def _model_out_option():
+    return typer.Option(..., "--out", help="Model folder to write.")
+
+
+def _configured_model_option():
+    return typer.Option(None, "--model", help="Model folder whose saved parameters every fold trains with "
+                        "(default: the component's defaults).")
+
+
+def _folds_option():
+    return typer.Option(5, "--folds", help="Article-grouped cross-validation folds.")
+
+
+def _json_option():
+    return typer.Option(None, "--json", help="Also write the full report as JSON here.")
+
+
+def _ptc_option():
+    return typer.Option(None, "--ptc", help="Also use the SemEval-2020 PTC corpus (labels mapped to the 23 "
+                        "techniques).")
+
+
+def _force_language_option():
+    return typer.Option(None, "--lang", help="Force the language (ISO 639-1) instead of detecting it.")
+
+
+def _model_dir_option():
+    return typer.Option(None, "--model-dir", help="Folder of trained components (default: the packaged models).")
+
+
 def _check_writable(target: Path, option: str, folder: bool = False) -> None:
     """Before a long job (training, cross-validation): fail now, not after it, if its output cannot be written."""
     if folder and target.exists() and not target.is_dir():
@@ -140,8 +185,8 @@ def analyze(
     inputs: List[str] = typer.Argument(..., help="Files (.txt/.html), directories, .jsonl files, URLs, or - for stdin."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Force the language (ISO 639-1) instead of detecting it."),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder of trained components."),
+    lang: Optional[str] = _force_language_option(),
+    model_dir: Optional[Path] = _model_dir_option(),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_confidence,
                                                    help="Hide spans below this confidence (0-1)."),
 ) -> None:
@@ -189,11 +234,11 @@ def demo(
 @app.command()
 def compare(
     inputs: List[str] = typer.Argument(..., help="Articles of one or more stories (files, directories, .jsonl, URLs)."),
-    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Story similarity threshold (0-1)."),
-    lang: Optional[str] = typer.Option(None, "--lang"),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+    lang: Optional[str] = _force_language_option(),
+    model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
     """Compare several outlets' coverage of the same story side by side."""
     from .compare import compare as compare_articles
@@ -230,7 +275,8 @@ def batch(
     inputs: List[str] = typer.Argument(..., help="Folders, globs, .jsonl/.csv/.parquet files, SemEval folders."),
     output: Path = typer.Option(..., "--output", "-o", help="Output file (jsonl/csv) or folder of parts (parquet)."),
     format: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Default: from the output's suffix."),
-    engine: Engine = typer.Option(Engine.local, "--engine"),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: worker processes on this machine; dask: "
+                                  "a Dask cluster (--scheduler, or a local one)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=0,
                                           help="Worker processes (default: all cores; 0: in this process)."),
@@ -238,8 +284,8 @@ def batch(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output (not with --resume)."),
     db: Optional[str] = typer.Option(None, "--db", help="Also store every result in this database."),
     include_text: bool = typer.Option(False, "--include-text", help="Parquet/CSV: add the article text column."),
-    lang: Optional[str] = typer.Option(None, "--lang"),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+    lang: Optional[str] = _force_language_option(),
+    model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
     """Analyse a large corpus, streamed, on all local cores or a Dask cluster; resumable."""
     from .batch import BatchOptions, run_batch
@@ -261,11 +307,11 @@ def batch(
 
 @train_app.command("techniques")
 def train_techniques(
-    data: List[Path] = typer.Option(..., "--data", help="SemEval-2023 language folder(s) or the semeval2023 root."),
-    out: Path = typer.Option(..., "--out", help="Model folder to write."),
-    lang: List[str] = typer.Option(["en"], "--lang", help="Languages to train on (en it ru fr ge po)."),
-    ptc: Optional[Path] = typer.Option(None, "--ptc", help="Also use the SemEval-2020 PTC corpus (mapped labels)."),
-    seed: int = typer.Option(0, "--seed"),
+    data: List[Path] = _data_option(),
+    out: Path = _model_out_option(),
+    lang: List[str] = _languages_option(),
+    ptc: Optional[Path] = _ptc_option(),
+    seed: int = _seed_option(),
 ) -> None:
     """Train the technique detector."""
     _train(Component.techniques, data, out, lang, ptc, seed)
@@ -273,8 +319,8 @@ def train_techniques(
 
 @train_app.command("genre")
 def train_genre(
-    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
-    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+    data: List[Path] = _data_option(), out: Path = _model_out_option(),
+    lang: List[str] = _languages_option(), seed: int = _seed_option(),
 ) -> None:
     """Train the genre classifier (reporting / opinion / satire)."""
     _train(Component.genre, data, out, lang, None, seed)
@@ -282,8 +328,8 @@ def train_genre(
 
 @train_app.command("frames")
 def train_frames(
-    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
-    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+    data: List[Path] = _data_option(), out: Path = _model_out_option(),
+    lang: List[str] = _languages_option(), seed: int = _seed_option(),
 ) -> None:
     """Train the frame classifier."""
     _train(Component.frames, data, out, lang, None, seed)
@@ -291,8 +337,8 @@ def train_frames(
 
 @train_app.command("vectors")
 def train_vectors(
-    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
-    lang: List[str] = typer.Option(["en"], "--lang"),
+    data: List[Path] = _data_option(), out: Path = _model_out_option(),
+    lang: List[str] = _languages_option(),
     encoder: Optional[Path] = typer.Option(None, "--encoder", help="Local sentence-transformers model folder "
                                            "(default: the all-MiniLM-L6-v2 copy of the \\[distill] extra)."),
 ) -> None:
@@ -308,8 +354,8 @@ def train_vectors(
 
 @train_app.command("span-encoder")
 def train_span_encoder(
-    data: List[Path] = typer.Option(..., "--data"), out: Path = typer.Option(..., "--out"),
-    lang: List[str] = typer.Option(["en"], "--lang"), seed: int = typer.Option(0, "--seed"),
+    data: List[Path] = _data_option(), out: Path = _model_out_option(),
+    lang: List[str] = _languages_option(), seed: int = _seed_option(),
     epochs: Optional[float] = typer.Option(None, "--epochs", help="Passes over the training windows "
                                            "(default: SpanEncoder's)."),
 ) -> None:
@@ -340,10 +386,10 @@ def _train(component: Component, data, out, lang, ptc, seed) -> None:
 
 @evaluate_app.command("techniques")
 def evaluate_techniques(
-    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
-    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
-    ptc: Optional[Path] = typer.Option(None, "--ptc"), seed: int = typer.Option(0, "--seed"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON here."),
+    data: List[Path] = _data_option(), model: Optional[Path] = _configured_model_option(),
+    lang: List[str] = _languages_option(), folds: int = _folds_option(),
+    ptc: Optional[Path] = _ptc_option(), seed: int = _seed_option(),
+    json_out: Optional[Path] = _json_option(),
     span_encoder_folds: bool = typer.Option(
         False, "--span-encoder-folds", help="Fine-tune a span encoder in every fold (needs the \\[distill] extra; "
         "~16 min a fold for English); without it the folds run the CRF tagger alone."),
@@ -354,9 +400,9 @@ def evaluate_techniques(
 
 @evaluate_app.command("genre")
 def evaluate_genre(
-    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
-    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
-    seed: int = typer.Option(0, "--seed"), json_out: Optional[Path] = typer.Option(None, "--json"),
+    data: List[Path] = _data_option(), model: Optional[Path] = _configured_model_option(),
+    lang: List[str] = _languages_option(), folds: int = _folds_option(),
+    seed: int = _seed_option(), json_out: Optional[Path] = _json_option(),
 ) -> None:
     """Cross-validate the genre classifier (official subtask-1 macro-F1)."""
     _evaluate(Component.genre, data, model, lang, folds, None, seed, json_out)
@@ -364,9 +410,9 @@ def evaluate_genre(
 
 @evaluate_app.command("frames")
 def evaluate_frames(
-    data: List[Path] = typer.Option(..., "--data"), model: Optional[Path] = typer.Option(None, "--model"),
-    lang: List[str] = typer.Option(["en"], "--lang"), folds: int = typer.Option(5, "--folds"),
-    seed: int = typer.Option(0, "--seed"), json_out: Optional[Path] = typer.Option(None, "--json"),
+    data: List[Path] = _data_option(), model: Optional[Path] = _configured_model_option(),
+    lang: List[str] = _languages_option(), folds: int = _folds_option(),
+    seed: int = _seed_option(), json_out: Optional[Path] = _json_option(),
 ) -> None:
     """Cross-validate the frame classifier (official subtask-2 micro-F1)."""
     _evaluate(Component.frames, data, model, lang, folds, None, seed, json_out)
@@ -393,8 +439,8 @@ def predict_semeval(
     subtask: int = typer.Option(..., "--subtask", min=1, max=3, help="1 genre, 2 frames, 3 techniques."),
     articles: Path = typer.Option(..., "--articles", help="Folder of SemEval article*.txt files."),
     out: Path = typer.Option(..., "--out", help="Submission file to write."),
-    lang: Optional[str] = typer.Option(None, "--lang"),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+    lang: Optional[str] = _force_language_option(),
+    model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
     """Write predictions in the official SemEval-2023 Task 3 submission format."""
     from . import train as training
@@ -408,7 +454,7 @@ def predict_semeval(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port", min=1, max=65535),
     db: Optional[str] = typer.Option(None, "--db", help="SQLite path or database URL (default spinscope.db)."),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir"),
+    model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
     """Run the web app and HTTP API."""
     try:
