@@ -4,6 +4,8 @@ by leave-one-fold-out over the five outer folds whose encoders `encoder_folds.py
     python experiments/techniques/decoding_explore.py capture [--encoders /tmp/spinscope_encoders]   # ~3 min
     python experiments/techniques/decoding_explore.py grid
     python experiments/techniques/decoding_explore.py stack [--C 1]     # a learned per-word mix instead, ~1 min
+    python experiments/techniques/decoding_explore.py gate              # encoder gate, offline estimate, seconds
+    python experiments/techniques/decoding_explore.py gate-real --gates 0.02 0 0.05   # the detector's own gate
 
 `capture` annotates every fold's held-out articles once with that fold's detector and encoder and keeps, per
 sentence the tagger reads, the CRF's and the encoder's per-word P(inside) and P(begin), plus the sentence spans
