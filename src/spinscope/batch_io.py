@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import ISO_CODE, read_text_file
+from .data import ARTICLE_FILE, ISO_CODE, read_text_file
 from .errors import InputError
 from .settings import Settings
 from .taxonomy import GENRES, TECHNIQUE_NAMES
@@ -34,7 +34,6 @@ FORMATS = ("parquet", "jsonl", "csv")
 TABLE_COLUMNS = ("id", "title", "text", "url", "outlet", "published", "language")
 TABULAR_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")  # what ingest reads from a folder, plus JSONL batches
-_SEMEVAL_ARTICLE = re.compile(r"^article(\d+)\.txt$")
 _GLOB_CHARS = set("*?[")
 PARQUET_BATCH_ROWS = 64  # rows per record batch read from Parquet: small enough to keep memory flat
 
@@ -159,7 +158,7 @@ def iter_semeval(folder: Path, settings: Settings) -> Iterator[Article | ReadFai
     seen: set[str] = set()
     for directory in directories:
         for name in sorted(os.listdir(directory)):
-            match = _SEMEVAL_ARTICLE.match(name)
+            match = ARTICLE_FILE.match(name)
             if not match or match.group(1) in seen:
                 continue
             seen.add(match.group(1))
@@ -295,7 +294,7 @@ def _estimate_path(path: Path) -> int:
     if path.is_dir():
         if is_semeval_folder(path):
             return len({m.group(1) for child in path.iterdir() if child.name.startswith("train-articles-")
-                        for f in os.listdir(child) if (m := _SEMEVAL_ARTICLE.match(f))})
+                        for f in os.listdir(child) if (m := ARTICLE_FILE.match(f))})
         return sum(_estimate_path(child) for child in path.iterdir()
                    if not child.name.startswith((".", "_"))
                    and (child.is_dir() or child.suffix.lower() in ARTICLE_SUFFIXES + tuple(TABULAR_SUFFIXES)))

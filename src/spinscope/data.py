@@ -21,7 +21,8 @@ from .types import Article
 LANGUAGES = ("en", "it", "ru", "fr", "ge", "po")
 # SemEval folder names -> ISO 639-1
 ISO_CODE = {"en": "en", "it": "it", "ru": "ru", "fr": "fr", "ge": "de", "po": "pl"}
-_ARTICLE_FILE = re.compile(r"^article(\d+)\.txt$")
+# a SemEval article file; group 1 is the article id
+ARTICLE_FILE = re.compile(r"^article(\d+)\.txt$")
 _SPAN_FILE = re.compile(r"^article(\d+)-labels-subtask-3\.txt$")
 
 
@@ -78,7 +79,7 @@ def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Ar
         if not directory.is_dir():
             continue
         for name in sorted(os.listdir(directory)):
-            match = _ARTICLE_FILE.match(name)
+            match = ARTICLE_FILE.match(name)
             if match and match.group(1) not in texts and (ids is None or match.group(1) in ids):
                 texts[match.group(1)] = read_text_file(directory / name)
 
@@ -124,7 +125,7 @@ def load_ptc2020(folder: str | Path) -> list[Article]:
     label_dir = folder / "train-labels-task2-technique-classification"
     articles = []
     for name in sorted(os.listdir(article_dir)):
-        match = _ARTICLE_FILE.match(name)
+        match = ARTICLE_FILE.match(name)
         if not match:
             continue
         article_id = match.group(1)

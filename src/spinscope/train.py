@@ -8,11 +8,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import platform
-import re
 import time
 from pathlib import Path
 
-from .data import ISO_CODE, LANGUAGES, load_ptc2020, load_semeval2023
+from .data import ARTICLE_FILE, ISO_CODE, LANGUAGES, load_ptc2020, load_semeval2023
 from .detectors.base import Detector, load_detector
 from .errors import InputError
 from .settings import Settings
@@ -235,7 +234,6 @@ def format_report(component: str, report: dict) -> str:
 
 
 SUBTASK_COMPONENTS = {1: "genre", 2: "frames", 3: "techniques"}
-_SEMEVAL_ARTICLE = re.compile(r"^article\d+\.txt$")
 
 
 def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Settings) -> int:
@@ -251,7 +249,7 @@ def predict_semeval(subtask: int, articles_dir: Path, out: Path, settings: Setti
     component = SUBTASK_COMPONENTS[subtask]
     predicted = []
     # only the SemEval article files: another .txt/.html there (notes, a README) must not become a submission row
-    files = sorted(str(f) for f in Path(articles_dir).iterdir() if f.is_file() and _SEMEVAL_ARTICLE.match(f.name))
+    files = sorted(str(f) for f in Path(articles_dir).iterdir() if f.is_file() and ARTICLE_FILE.match(f.name))
     if not files:
         raise InputError(f"{articles_dir}: no SemEval article<id>.txt files in this folder")
     for item in iter_articles(files, settings):

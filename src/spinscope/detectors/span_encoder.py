@@ -217,7 +217,8 @@ class SpanEncoder:
         `REGION_CONTEXT` sub-words of context on each side; the other words get 0."""
         n_words = len(words)
         inside, begin = np.zeros(n_words, np.float32), np.zeros(n_words, np.float32)
-        if not n_words or (needed is not None and not np.any(needed)):
+        needed = None if needed is None else np.asarray(needed, bool)
+        if not n_words or (needed is not None and not needed.any()):
             return inside, begin
         ids, word_of, _ = subwords(self._tokenizer(), text, words)
         cls_id, sep_id = self._special_ids()
@@ -226,7 +227,7 @@ class SpanEncoder:
         if needed is None:
             bounds = self._windows(ids)
         else:
-            wanted = (word_of >= 0) & np.asarray(needed, bool)[np.maximum(word_of, 0)]
+            wanted = (word_of >= 0) & needed[np.maximum(word_of, 0)]
             bounds = [(start + s, start + e) for start, end in regions(wanted, REGION_CONTEXT)
                       for s, e in window_bounds(end - start, self.window - 2, self.stride)]
         session = self._session()
@@ -246,7 +247,7 @@ class SpanEncoder:
                 first[word_of[k]] = k
         seen = first >= 0
         if needed is not None:  # context words were read with less context of their own: not reported
-            seen &= np.asarray(needed, bool)
+            seen &= needed
         begin[seen] = per_subword[first[seen], LABEL_ID["B"]]
         inside[seen] = begin[seen] + per_subword[first[seen], LABEL_ID["I"]]
         return inside, begin

@@ -404,7 +404,7 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
     @app.post("/api/analyze", response_model=AnalysisOut, responses=ERRORS, tags=["analysis"],
               summary="Analyse one article (text, URL or uploaded file) and store the result",
               openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/json": {"schema": AnalyzeRequest.model_json_schema()},
+                  "application/json": {"schema": inline_schema(AnalyzeRequest)},
                   "multipart/form-data": {"schema": multipart_schema}}}})
     async def api_analyze(request: Request):
         """Returns the canonical result (the same JSON as `spinscope analyze --format json`). With `store`
