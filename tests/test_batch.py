@@ -318,6 +318,50 @@ def test_resume_after_kill_9(tmp_path, fmt, workers):
         assert not list(output.glob(".*.tmp"))
 
 
+def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path):
+    """Ctrl+C (SIGINT) on a real `spinscope batch` waiting for more input: one line, exit 130 like a shell,
+    and the items finished so far are committed for --resume."""
+    feed = tmp_path / "feed.jsonl"
+    os.mkfifo(feed)
+    output = tmp_path / "out.jsonl"
+    environment = {**os.environ, "SPINSCOPE_SPAN_ENCODER": "0"}
+    environment.pop("SPINSCOPE_DEBUG", None)
+    process = subprocess.Popen([sys.executable, "-m", "spinscope.cli", "batch", str(feed), "-o", str(output),
+                                "--workers", "0"], stderr=subprocess.PIPE, env=environment)
+    try:
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                descriptor = os.open(feed, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the batch run never opened its input"
+                time.sleep(0.05)
+        os.set_blocking(descriptor, True)
+        with open(descriptor, "w", encoding="utf-8") as pipe:
+            pipe.writelines(json.dumps({"id": f"c{n:02d}", "text": article_text(n)}) + "\n" for n in range(20))
+            pipe.flush()
+            deadline = time.monotonic() + 60
+            while not output.exists() or output.stat().st_size == 0:  # results reach the file (buffered)
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the batch run wrote nothing in time"
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    message = process.stderr.read().decode().strip()
+    process.stderr.close()
+    assert code == 130
+    assert len(message.splitlines()) == 1 and "interrupted" in message and "--resume" in message
+    assert "Traceback" not in message
+    kept = read_jsonl(output)  # what finished was committed on the way out, whole lines only
+    assert kept and all(item["id"].startswith("c") for item in kept)
+
+
 def test_options_are_checked(tmp_path):
     with pytest.raises(InputError, match="at least one input"):
         run_batch([], tmp_path / "out.jsonl")

@@ -78,7 +78,7 @@ def capture(encoders: Path, n_folds: int) -> None:
             current["paragraphs"] = [(p.start, p.end, bool(p.techniques)) for p in article.paragraphs]
             # backfill: what the detector adds to a flagged paragraph when the tagger finds nothing in it
             saved_tag = detector._tag_spans
-            detector._tag_spans = lambda *args, **kwargs: {}
+            detector._tag_spans = lambda *args, **kwargs: ({}, None)
             bare = detector.annotate(blank_copy(gold))
             detector._tag_spans = saved_tag
             current["backfill"] = [(s.start, s.end) for s in bare.spans]

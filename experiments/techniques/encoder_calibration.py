@@ -46,12 +46,14 @@ def apply(encoder: SpanEncoder, confidences: np.ndarray) -> np.ndarray:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", type=Path, help="span encoder folder (…/span_encoder/en) to store the map in")
+    parser.add_argument("--tag", default="", help="the prefix encoder_eval.py --tag kept the five folds' predictions under")
+    parser.add_argument("--round-tag", default="round_", help="prefix of the harder split's kept predictions")
     args = parser.parse_args()
     gold_spans = {a.id: a.gold.get("spans", []) for a in load_language("en")}
     kept = CACHE / "encoder_predictions"
-    folds = sorted(kept.glob("with_encoder_fold*of5.pkl"))
+    folds = sorted(kept.glob(f"{args.tag}with_encoder_fold*of5.pkl"))
     if len(folds) != 5:
-        sys.exit(f"need the five with_encoder_fold*of5.pkl files in {kept} (encoder_eval.py --defaults-only)")
+        sys.exit(f"need the five {args.tag}with_encoder_fold*of5.pkl files in {kept} (encoder_eval.py --defaults-only)")
     confidences, outcomes, fold = span_outcomes(folds, gold_spans)
     recalibrated = np.zeros_like(confidences)
     for k in range(5):
@@ -69,7 +71,7 @@ def main():
                                   for k in range(5)],
         "map_all_folds": everything.confidence_calibration_,
     }
-    rounds = sorted(kept.glob("round_with_encoder_fold*of0.pkl"))
+    rounds = sorted(kept.glob(f"{args.round_tag}with_encoder_fold*of0.pkl"))
     if rounds:
         c, y, _ = span_outcomes(rounds, gold_spans)
         report["round_split"] = {"spans": len(c), "mean_confidence": float(c.mean()), "hit_rate": float(y.mean()),

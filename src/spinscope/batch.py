@@ -36,7 +36,7 @@ from .batch_io import (
     remove_previous_run,
     require_batch_dependencies,
 )
-from .errors import InputError, ModelError, SpinscopeError
+from .errors import InputError, Interrupted, ModelError, SpinscopeError
 from .settings import Settings
 from .types import Article
 
@@ -457,7 +457,7 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
             raise InputError("no article found in " + ", ".join(map(str, inputs)))
     except KeyboardInterrupt:
         cancelled = True
-        raise SpinscopeError(
+        raise Interrupted(
             f"interrupted; {report.results + report.failures} items finished were kept — "
             "run again with --resume to continue") from None
     except BaseException:

@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import SpinscopeError
+from .errors import Interrupted, SpinscopeError
 from .settings import Settings
 
 app = typer.Typer(
@@ -468,6 +468,9 @@ def main() -> None:
     # click handles usage errors (exit 2) and exit codes itself; we turn our own errors into one line each
     try:
         app()
+    except Interrupted as exc:
+        _say_error(str(exc))
+        sys.exit(130)
     except SpinscopeError as exc:
         _say_error(str(exc))
         sys.exit(EXIT_FAILED)

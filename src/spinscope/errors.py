@@ -11,3 +11,7 @@ class InputError(SpinscopeError):
 
 class ModelError(SpinscopeError):
     """A model file is missing, corrupt or incompatible."""
+
+
+class Interrupted(SpinscopeError):
+    """The user stopped a long job (Ctrl+C) after what it finished was saved; the CLI exits 130 like a shell."""

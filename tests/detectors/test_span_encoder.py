@@ -104,6 +104,8 @@ def test_encoder_gate_skips_sentences_the_crf_sees_nothing_in(monkeypatch):
         return np.ones(len(words), np.float32), np.zeros(len(words), np.float32)
 
     monkeypatch.setattr(SpanEncoder, "word_probabilities", record)
+    # the paragraph stage reads the encoder's evidence even when it read nothing; off here, spans alone compared
+    monkeypatch.setattr(load_for_language(None, "en"), "paragraph_stage_", None)
     detector.set_params(encoder_gate=0.0)
     detector.annotate(segment(Article(text=text, language="en")))
     assert asked[-1] is None  # gate 0: every sentence is read

@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import ModelError
 from ..types import Article
 from . import span_tagger
+from .paragraph_stage import ParagraphStage
 from .static_vectors import packaged_minilm, training_modules
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "models" / "span_encoder"
@@ -181,7 +182,8 @@ class SpanEncoder:
                         f"{step * self.batch_size / (time.time() - started):.1f} windows/s")
         model.eval()
         self.onnx_ = _export_int8(model, torch)
-        self.confidence_calibration_ = (1.0, 0.0)  # new weights: an earlier map no longer applies
+        self.confidence_calibration_ = (1.0, 0.0)  # new weights: an earlier map and stage no longer apply
+        self.paragraph_stage_ = None
         self.metadata_ = {"windows": len(examples), "steps": total, "fit_seconds": round(time.time() - started),
                           "base_model": base.parent.name if base.name == "model" else base.name}
         self._session_ = None
@@ -258,11 +260,19 @@ class SpanEncoder:
     def version(self) -> str:
         """A short digest of the weights and the confidence map: analyses made with other ones show as stale."""
         calibration = tuple(getattr(self, "confidence_calibration_", (1.0, 0.0)))
-        if getattr(self, "_digest_", (None,))[0] != calibration:
+        stage = self.paragraph_stage_dict()
+        key = (calibration, json.dumps(stage, sort_keys=True))
+        if getattr(self, "_digest_", (None,))[0] != key:
             digest = hashlib.sha1(self.onnx_)
             digest.update(json.dumps(list(calibration)).encode())
-            self._digest_ = (calibration, digest.hexdigest()[:8])
+            if stage is not None:  # older digests (no stage) stay as they were
+                digest.update(key[1].encode())
+            self._digest_ = (key, digest.hexdigest()[:8])
         return self._digest_[1]
+
+    def paragraph_stage_dict(self) -> dict[str, Any] | None:
+        stage = getattr(self, "paragraph_stage_", None)
+        return None if stage is None else stage.to_dict()
 
     # ---- span confidences ----
 
@@ -295,7 +305,8 @@ class SpanEncoder:
         (directory / TOKENIZER_FILE).write_text(self.tokenizer_json_, encoding="utf-8")
         (directory / PARAMS_FILE).write_text(json.dumps(
             {"params": self.get_params(), "metadata": getattr(self, "metadata_", {}),
-             "confidence_calibration": list(getattr(self, "confidence_calibration_", (1.0, 0.0)))},
+             "confidence_calibration": list(getattr(self, "confidence_calibration_", (1.0, 0.0))),
+             "paragraph_stage": self.paragraph_stage_dict()},
             indent=2, sort_keys=True)
             + "\n", encoding="utf-8")
         return directory
@@ -310,6 +321,8 @@ class SpanEncoder:
             encoder.tokenizer_json_ = (directory / TOKENIZER_FILE).read_text(encoding="utf-8")
             slope, intercept = saved.get("confidence_calibration", (1.0, 0.0))
             encoder.confidence_calibration_ = (float(slope), float(intercept))
+            stage = saved.get("paragraph_stage")
+            encoder.paragraph_stage_ = None if stage is None else ParagraphStage.from_dict(stage)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot load the span encoder in {directory}: {exc}") from exc
         encoder.metadata_ = saved.get("metadata", {})

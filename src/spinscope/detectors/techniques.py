@@ -53,7 +53,7 @@ from ..errors import ModelError
 from ..segment import segment
 from ..taxonomy import BY_NAME, TECHNIQUE_NAMES
 from ..types import Article
-from . import span_encoder, span_tagger, static_vectors
+from . import paragraph_stage, span_encoder, span_tagger, static_vectors
 from .base import PARAMS_FILE, Detector
 from .static_vectors import StaticVectors
 from .features import (STYLE_FEATURE_NAMES, ArticleContext, TfidfNgrams, WORD_RE, style_features)
@@ -730,27 +730,50 @@ class TechniqueDetector(Detector):
         return self.models_[language]
 
     def predict_paragraph_probabilities(self, article: Article) -> dict[int, dict[str, float]]:
-        """line -> {technique: calibrated probability} for every paragraph (techniques not modelled get 0)."""
-        model = self._model_for(article)
-        unit = _prepare(article, with_labels=False)
-        X_sent, X_par, owners, paragraph_article = model.features([unit])
-        _, inputs = model.raw_scores(X_sent, X_par, owners, paragraph_article)
-        probabilities = model.probabilities(inputs)
+        """line -> {technique: calibrated probability} for every paragraph (techniques not modelled get 0), from
+        the paragraph models alone (no tagger, so no paragraph stage)."""
+        model, *_, probabilities, _ = self._scores(article)
         return {p.line: _all_techniques(model.techniques, probabilities[i])
                 for i, p in enumerate(article.paragraphs)}
 
-    def annotate(self, article: Article) -> Article:
+    def _scores(self, article: Article):
         model = self._model_for(article)
         unit = _prepare(article, with_labels=False)
-        if not article.paragraphs:
-            return article
         X_sent, X_par, owners, paragraph_article = model.features([unit])
         sentence_scores, inputs = model.raw_scores(X_sent, X_par, owners, paragraph_article)
-        probabilities = model.probabilities(inputs)
-        sentence_probabilities = model.sentence_probabilities(sentence_scores)
+        return (model, unit, X_sent, owners, sentence_scores, model.probabilities(inputs),
+                model.sentence_probabilities(sentence_scores))
+
+    def tagger_evidence(self, article: Article) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """(techniques, paragraph probabilities before any paragraph stage, the taggers' `paragraph_stage.EVIDENCE`
+        per paragraph or None without a tagger and encoder): what a `ParagraphStage` is fitted on."""
+        model, unit, _, owners, _, probabilities, sentence_probabilities = self._scores(article)
+        evidence = None
+        if article.paragraphs and self.span_tagger and model.tagger is not None:
+            _, evidence = self._tag_spans(article, model, unit, sentence_probabilities, probabilities,
+                                          probabilities >= model.thresholds, owners)
+        return list(model.techniques), probabilities, evidence
+
+    def annotate(self, article: Article) -> Article:
+        if not article.paragraphs:
+            segment(article)
+        if not article.paragraphs:
+            self._model_for(article)  # an unknown language still fails here
+            return article
+        model, unit, X_sent, owners, sentence_scores, probabilities, sentence_probabilities = self._scores(article)
         chosen_mask = probabilities >= model.thresholds
-        tagged = (self._tag_spans(article, model, unit, sentence_probabilities, probabilities, chosen_mask, owners)
-                  if self.span_tagger and model.tagger is not None else None)
+        tagged = evidence = None
+        if self.span_tagger and model.tagger is not None:
+            tagged, evidence = self._tag_spans(article, model, unit, sentence_probabilities, probabilities,
+                                               chosen_mask, owners)
+        encoder = self._encoder_for(article) if tagged is not None else None
+        # the labels may get a second look with the taggers' evidence; span confidences keep reading the paragraph
+        # model's own probabilities, which their calibrations were fitted on
+        labelling, cuts = probabilities, model.thresholds
+        stage = getattr(encoder, "paragraph_stage_", None)
+        if stage is not None and evidence is not None:
+            labelling, cuts = stage.apply(model.techniques, probabilities, evidence, model.thresholds)
+            chosen_mask = labelling >= cuts
         calibration = model.tagger_calibration
         first_span = len(article.spans)
 
@@ -762,8 +785,8 @@ class TechniqueDetector(Detector):
                              BY_NAME[technique].explanation)
 
         for i, paragraph in enumerate(article.paragraphs):
-            paragraph.technique_scores = _all_techniques(model.techniques, probabilities[i])
-            chosen = [j for j in np.argsort(-probabilities[i]) if probabilities[i, j] >= model.thresholds[j]]
+            paragraph.technique_scores = _all_techniques(model.techniques, labelling[i])
+            chosen = [j for j in np.argsort(-labelling[i]) if labelling[i, j] >= cuts[j]]
             paragraph.techniques = [model.techniques[j] for j in chosen]
             rows = np.flatnonzero(owners == i)
             if tagged is not None:
@@ -791,7 +814,6 @@ class TechniqueDetector(Detector):
             for j in chosen:
                 self._sentence_spans(article, model, unit, X_sent, sentence_scores, sentence_probabilities,
                                      probabilities, rows, i, j, best_only=False)
-        encoder = self._encoder_for(article) if tagged is not None else None
         if encoder is not None:  # the CRF-fitted calibrations are overconfident on spans decoded with the encoder
             for span in article.spans[first_span:]:
                 span.confidence = encoder.calibrated(span.confidence)
@@ -827,8 +849,9 @@ class TechniqueDetector(Detector):
 
     def _tag_spans(self, article: Article, model: _LanguageModel, unit: _Unit, sentence_probabilities: np.ndarray,
                    probabilities: np.ndarray, chosen: np.ndarray, owners: np.ndarray
-                   ) -> dict[int, list[tuple[int, int, int, float]]]:
-        """The CRF tagger's spans: paragraph row -> [(sentence row, start, end, mean P(inside))]."""
+                   ) -> tuple[dict[int, list[tuple[int, int, int, float]]], np.ndarray | None]:
+        """The CRF tagger's spans, paragraph row -> [(sentence row, start, end, mean P(inside))], and, where the
+        span encoder runs, the taggers' evidence per paragraph (`paragraph_stage.EVIDENCE`)."""
         threshold, gap, restrict, sentence_mode = (float(model.tagger_settings[0]), int(model.tagger_settings[1]),
                                                    bool(model.tagger_settings[2]), bool(model.tagger_settings[3]))
         crf = model.crf()
@@ -856,17 +879,22 @@ class TechniqueDetector(Detector):
                                                  None if needed.all() else needed)
             w = self.encoder_weight
         out: dict[int, list[tuple[int, int, int, float]]] = {}
-        for row, (inside, begin) in crf_probabilities.items():
-            cut = threshold
+        evidence_rows = []
+        for row, (crf_inside, begin) in crf_probabilities.items():
+            cut, inside, encoder_inside = threshold, crf_inside, None
             if encoder is not None and row in mixed:
                 words = slice(first_word[row], first_word[row + 1])
-                inside = (1 - w) * inside + w * encoded[0][words]
+                encoder_inside = encoded[0][words]
+                inside = (1 - w) * crf_inside + w * encoder_inside
                 begin = (1 - w) * begin + w * encoded[1][words]
                 cut = self.encoder_threshold
+            evidence_rows.append((int(owners[row]), crf_inside, encoder_inside, inside))
             for s, e, mean_inside in span_tagger.tagged_spans(text, sentence_tokens[row], inside, begin, cut, gap,
                                                               sentence_mode):
                 out.setdefault(int(owners[row]), []).append((row, s, e, mean_inside))
-        return out
+        evidence = (paragraph_stage.paragraph_evidence(len(article.paragraphs), evidence_rows, self.encoder_threshold)
+                    if encoder is not None else None)
+        return out, evidence
 
     # ---- storage ----
 
