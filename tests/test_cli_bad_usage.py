@@ -67,6 +67,34 @@ def test_min_confidence_outside_0_1_is_a_usage_error():
     assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode()
 
 
+@pytest.mark.parametrize("args, words", [
+    (("analyze", "--bogus", "x"), ["No such option: --bogus", "spinscope analyze --help"]),
+    (("analyze",), ["Missing argument", "spinscope analyze --help"]),
+    (("nosuchcommand",), ["No such command", "spinscope --help"]),
+    (("analyze", "--format", "nope", "x"), ["--format", "nope"]),
+    (("batch", "x"), ["Missing option", "--output"]),
+    (("serve", "--port", "99999"), ["--port", "65535"]),
+])
+def test_usage_errors_are_one_line_with_where_to_find_help(args, words):
+    proc = run_cli(*args, env={"COLUMNS": "60"})  # narrow: nothing may wrap onto a second line
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "internal error" not in line
+    for word in words:
+        assert word in line
+
+
+def test_no_arguments_still_shows_the_help():
+    proc = run_cli()
+    assert proc.returncode == 2 and "analyze" in proc.stdout.decode() + proc.stderr.decode()
+
+
+def test_compare_names_a_missing_file_instead_of_reading_the_name_as_text(tmp_path):
+    proc = run_cli("compare", "typo", "-f", "json", cwd=tmp_path)
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "typo: no such file" in line
+    assert proc.stdout == b""
+
+
 def test_help_texts_keep_the_extra_names_in_brackets():
     for command in (("train", "--help"), ("train", "vectors", "--help"), ("train", "span-encoder", "--help"),
                     ("evaluate", "techniques", "--help")):

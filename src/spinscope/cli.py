@@ -246,7 +246,10 @@ def compare(
 
     settings = _settings(model_dir, lang)
     kwargs = {"threshold": threshold} if threshold is not None else {}
-    result = compare_articles(inputs, settings, **kwargs)
+    # here every input names a file, folder, URL or stdin: a missing name is an error, never article text (which
+    # the library's compare() also accepts)
+    sources = [item if item == "-" or not item.strip() or "://" in item else Path(item) for item in inputs]
+    result = compare_articles(sources, settings, **kwargs)
     renderers = {
         CompareFormat.text: compare_render.compare_to_text,
         CompareFormat.json: compare_render.compare_to_json,
@@ -464,24 +467,43 @@ def serve(
     run_server(_settings(model_dir, None), host=host, port=port, db=db)
 
 
+def _usage_error_line(exc: Exception) -> str | None:
+    """One line for click's usage and parameter errors (typer may ship its own copy of click, so these are
+    recognised by shape), with where to find help."""
+    if not (callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)):
+        return None
+    context = getattr(exc, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    return " ".join(exc.format_message().split()) + hint
+
+
 def main() -> None:
-    # click handles usage errors (exit 2) and exit codes itself; we turn our own errors into one line each
+    # click's standalone mode prints usage errors as a box over several lines; here every error is one line, with
+    # click's exit codes (2 for usage) or ours
     try:
-        app()
+        code = app(standalone_mode=False, prog_name="spinscope")
     except Interrupted as exc:
         _say_error(str(exc))
         sys.exit(130)
     except SpinscopeError as exc:
         _say_error(str(exc))
         sys.exit(EXIT_FAILED)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         _say_error("interrupted")
         sys.exit(130)
-    except Exception as exc:  # a bug: still one line, no traceback unless asked for
-        if os.environ.get("SPINSCOPE_DEBUG"):
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `spinscope` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        line = _usage_error_line(exc)
+        if line is not None:
+            _say_error(line)
+            sys.exit(exc.exit_code)
+        if os.environ.get("SPINSCOPE_DEBUG"):  # a bug: still one line, no traceback unless asked for
             raise
         _say_error(f"internal error: {type(exc).__name__}: {exc} (set SPINSCOPE_DEBUG=1 for details)")
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
