@@ -20,7 +20,8 @@ Design (chosen by article-grouped cross-validation, see experiments/techniques/R
     span-confidence calibration are chosen on the tagger's out-of-fold marginals from the same inner folds. Each
     tagged span is labelled with the paragraph technique most likely in its sentence; a paragraph label with no
     tagged span of its own is backed by the tagged span of the best sentence for it (or, if the tagger found
-    nothing in the paragraph, the sentence span as above). Paragraph labels do not depend on the tagger.
+    nothing in the paragraph, the sentence span as above). Paragraph labels depend on the tagger only through
+    the encoder's paragraph stage (below).
   * Where static word vectors exist for the language (`static_vectors.py`; English ships them), the sentence and
     paragraph rows also get the IDF-weighted mean of their words' vectors (`embedding_weight`,
     `embedding_sentences`), and the tagger reads each token's word classes (`tagger_word_classes`): +0.011
@@ -31,7 +32,10 @@ Design (chosen by article-grouped cross-validation, see experiments/techniques/R
     fitting this detector neither needs nor uses it; the mix and its threshold were chosen on outer folds with
     fold-wise encoders (experiments/techniques/RESULTS.md, "Span encoder"). The encoder reads only the
     sentences where the CRF's P(inside) reaches `encoder_gate` somewhere (with a little text around them): a
-    quarter fewer sub-words at the same span F1 (RESULTS.md, "Decoding and gating").
+    quarter fewer sub-words at the same span F1 (RESULTS.md, "Decoding and gating"). When the encoder carries a
+    `paragraph_stage.ParagraphStage` (fitted on out-of-fold evidence, stored with it), the paragraphs' labels
+    and scores are re-decided from the paragraph model's probability plus the taggers' evidence (RESULTS.md,
+    "Paragraph stage"); span confidences keep reading the paragraph model's own probabilities.
 Analysis needs numpy/scipy/python-crfsuite, and onnxruntime/tokenizers for the span encoder. Weights are stored
 pickle-free (JSON + .npz, CRFsuite's own model file, gzip-compressed, and the encoder's ONNX file).
 """
