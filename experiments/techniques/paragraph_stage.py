@@ -2,6 +2,8 @@
 
     python experiments/techniques/paragraph_stage.py collect [--encoders /tmp/spinscope_encoders] [--folds 5]
     python experiments/techniques/paragraph_stage.py evaluate                    # stage alone, from the rows
+    python experiments/techniques/paragraph_stage.py collect --folds 0 --encoders /tmp/spinscope_encoders_round \
+        --tag round_ && python experiments/techniques/paragraph_stage.py transfer   # harder split
     python experiments/techniques/paragraph_stage.py stage-folds --out /tmp/spinscope_encoders_staged
     python experiments/techniques/encoder_eval.py --folds-to-run 0 1 2 3 4 --defaults-only \
         --encoders /tmp/spinscope_encoders_staged --tag staged_                  # the detector itself, with stages
@@ -12,8 +14,10 @@ without them) and keeps, per paragraph, the paragraph model's probabilities, the
 taggers' evidence (`TechniqueDetector.tagger_evidence`). `evaluate` fits a stage on four folds' rows and scores
 the fifth (paragraph micro-F1 against the detector's own labels). `stage-folds` writes those four-fold stages into
 copies of the fold encoders, so `encoder_eval.py` measures the detector with them end to end (spans included).
-`write` fits one stage on all five folds' rows and stores it in the shipped encoder. `--folds 0 --encoders
-/tmp/spinscope_encoders_round --tag round_` does the same for the harder collection-round split.
+`write` fits one stage on all five folds' rows and stores it in the shipped encoder. `collect --folds 0 --encoders
+/tmp/spinscope_encoders_round --tag round_` collects the harder collection-round split; `transfer` then fits a
+stage as the shipped one is (5-fold rows) on the articles each round model was trained on and scores it on that
+model's held-out side.
 
 The rows of fold k come from models that saw the other folds' articles, so a stage fitted on four folds has seen
 the fifth fold's labels only through those models' evidence on other articles: the same cross-fitting as the span
@@ -114,6 +118,28 @@ def evaluate(tag: str, C: float) -> None:
         "ece_p05_stage": round(expected_calibration_error(probabilities[wide], gold[wide]), 4)}))
 
 
+def transfer(C: float) -> None:
+    """The harder split, with a stage fitted as the shipped one is: on 5-fold rows (fold models of ~357 articles),
+    restricted to the articles each round model was trained on, applied to that round model's held-out side."""
+    five = pickle.loads(rows_path("").read_bytes())
+    rounds = pickle.loads(rows_path("round_").read_bytes())
+    for side in sorted({r["fold"] for r in rounds}):
+        held = [r for r in rounds if r["fold"] == side]
+        held_ids = {r["id"] for r in held}
+        stage = fit_stage([r for r in five if r["id"] not in held_ids], C)
+        gold = np.concatenate([r["labels"] for r in held])
+        own = np.concatenate([r["detector_labels"] for r in held])
+        restacked = np.concatenate([np.greater_equal(*stage.apply(r["techniques"], r["probabilities"], r["evidence"],
+                                                                  r["thresholds"])) for r in held])
+        print(json.dumps({"held_out_articles": len(held), "round_model_trained_on": len(rounds) - len(held),
+                          "stage_rows_articles": len(five) - len(held),
+                          "micro_f1_detector": round(micro_f1(own, gold), 4),
+                          "micro_f1_stage": round(micro_f1(restacked, gold), 4),
+                          "labels_per_paragraph": [round(float(own.mean() * own.shape[1]), 3),
+                                                   round(float(restacked.mean() * own.shape[1]), 3),
+                                                   round(float(gold.mean() * own.shape[1]), 3)]}))
+
+
 def stage_folds(encoders: Path, out: Path, n_folds: int, tag: str, C: float) -> None:
     """Copies of the fold encoders carrying the stage fitted on the other folds, beside links to the detectors."""
     rows = pickle.loads(rows_path(tag).read_bytes())
@@ -142,7 +168,7 @@ def write(directory: Path, tag: str, C: float) -> None:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["collect", "evaluate", "stage-folds", "write"])
+    parser.add_argument("step", choices=["collect", "evaluate", "transfer", "stage-folds", "write"])
     parser.add_argument("directory", nargs="?", type=Path, help="write: the span encoder folder (…/span_encoder/en)")
     parser.add_argument("--encoders", type=Path, default=Path("/tmp/spinscope_encoders"))
     parser.add_argument("--folds", type=int, default=5)
@@ -154,6 +180,8 @@ def main():
         collect(args.encoders, args.folds, args.tag)
     elif args.step == "evaluate":
         evaluate(args.tag, args.C)
+    elif args.step == "transfer":
+        transfer(args.C)
     elif args.step == "stage-folds":
         stage_folds(args.encoders, args.out, args.folds, args.tag, args.C)
     else:
