@@ -93,6 +93,10 @@ def test_compare_names_a_missing_file_instead_of_reading_the_name_as_text(tmp_pa
     line = assert_one_line_error(proc)
     assert proc.returncode == 2 and "typo: no such file" in line
     assert proc.stdout == b""
+    # several failures: each reason on the one line, up to three
+    line = assert_one_line_error(run_cli("compare", "a1", "b2", "c3", "d4", "e5", cwd=tmp_path))
+    assert all(f"{name}: no such file" in line for name in ("a1", "b2", "c3")) and "d4" not in line
+    assert "and 2 more" in line
 
 
 def test_help_texts_keep_the_extra_names_in_brackets():

@@ -321,8 +321,10 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
 
     loaded, failures = load_inputs(sources, settings)
     if not loaded:
-        detail = f": {failures[0]['reason']}" if len(failures) == 1 else f" ({len(failures)} inputs failed)"
-        raise InputError("no article could be read for comparison" + (detail if failures else ""))
+        # every reason, on the one line (the first three, then how many more)
+        reasons = "; ".join(f["reason"] for f in failures[:3])
+        more = f"; and {len(failures) - 3} more" if len(failures) > 3 else ""
+        raise InputError("no article could be read for comparison" + (f": {reasons}{more}" if failures else ""))
 
     articles: list[Article] = []
     if analyse and any(not done for _, done in loaded):
