@@ -326,8 +326,11 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path):
     output = tmp_path / "out.jsonl"
     environment = {**os.environ, "SPINSCOPE_SPAN_ENCODER": "0"}
     environment.pop("SPINSCOPE_DEBUG", None)
+    # a shell without job control starts background jobs with SIGINT ignored, and children inherit that (then
+    # Python installs no KeyboardInterrupt handler): give the run a terminal's default, whoever started the tests
     process = subprocess.Popen([sys.executable, "-m", "spinscope.cli", "batch", str(feed), "-o", str(output),
-                                "--workers", "0"], stderr=subprocess.PIPE, env=environment)
+                                "--workers", "0"], stderr=subprocess.PIPE, env=environment,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 45
         while True:
