@@ -125,8 +125,17 @@ def _pipeline_for(settings: Settings):
     return pipeline
 
 
+def _init_pool_worker(settings: Settings) -> None:
+    """The local process pool's initializer: Ctrl+C reaches the whole process group, and the parent stops the run
+    and keeps what finished, so these workers ignore it (no traceback from each); then `_init_worker`."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(settings)
+
+
 def _init_worker(settings: Settings) -> None:
-    """Process-pool initializer: load the models before the first chunk arrives. Errors surface per article."""
+    """Worker initializer: load the models before the first chunk arrives. Errors surface per article."""
     try:
         _pipeline_for(settings)
     except Exception:  # reported with the first chunk, where it can name the article
@@ -179,7 +188,7 @@ class _LocalEngine:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["spinscope.batch", "spinscope.pipeline"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                   initializer=_init_worker, initargs=(self.settings,))
+                                   initializer=_init_pool_worker, initargs=(self.settings,))
 
     def submit(self, chunk):
         from concurrent.futures.process import BrokenProcessPool

@@ -1,8 +1,8 @@
 """Command line: a thin layer that parses arguments and calls the library.
 
 Exit status: 0 all inputs analysed; 1 some inputs failed (the rest were analysed and written); 2 nothing could be
-done (bad usage, bad input, missing model, a port in use); 70 internal error (set SPINSCOPE_DEBUG=1 for the
-traceback).
+done (bad usage, bad input, missing model, a port in use); 130 interrupted (Ctrl+C; a batch keeps what finished);
+70 internal error (set SPINSCOPE_DEBUG=1 for the traceback).
 """
 
 from __future__ import annotations
@@ -242,13 +242,14 @@ def compare(
 ) -> None:
     """Compare several outlets' coverage of the same story side by side."""
     from .compare import compare as compare_articles
+    from .ingest import is_url
     from .render import compare as compare_render
 
     settings = _settings(model_dir, lang)
     kwargs = {"threshold": threshold} if threshold is not None else {}
     # here every input names a file, folder, URL or stdin: a missing name is an error, never article text (which
     # the library's compare() also accepts)
-    sources = [item if item == "-" or not item.strip() or "://" in item else Path(item) for item in inputs]
+    sources = [item if item == "-" or not item.strip() or is_url(item.strip()) else Path(item) for item in inputs]
     result = compare_articles(sources, settings, **kwargs)
     renderers = {
         CompareFormat.text: compare_render.compare_to_text,
@@ -488,9 +489,15 @@ def main() -> None:
     except SpinscopeError as exc:
         _say_error(str(exc))
         sys.exit(EXIT_FAILED)
-    except (KeyboardInterrupt, typer.Abort):
+    except KeyboardInterrupt:
         _say_error("interrupted")
         sys.exit(130)
+    except typer.Abort as exc:  # click's wrapper around Ctrl+C or an end of input it did not expect
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            _say_error("interrupted")
+            sys.exit(130)
+        _say_error(f"internal error: {type(exc.__cause__ or exc).__name__} (set SPINSCOPE_DEBUG=1 for details)")
+        sys.exit(EXIT_INTERNAL)
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `spinscope` alone: the help, as click shows it
             exc.show()
@@ -503,6 +510,8 @@ def main() -> None:
             raise
         _say_error(f"internal error: {type(exc).__name__}: {exc} (set SPINSCOPE_DEBUG=1 for details)")
         sys.exit(EXIT_INTERNAL)
+    if code == 130:  # newer typer turns Ctrl+C into a silent exit 130 itself
+        _say_error("interrupted")
     sys.exit(code if isinstance(code, int) else 0)
 
 

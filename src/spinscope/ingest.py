@@ -583,7 +583,8 @@ def fetch_url(url: str, settings: Settings | None = None) -> Article:
 # entry points
 
 
-def _is_url(text: str) -> bool:
+def is_url(text: str) -> bool:
+    """An http(s) address on one line (what `fetch_url` will try)."""
     return "\n" not in text and bool(_URL.match(text))
 
 
@@ -619,7 +620,7 @@ def load_one(source, settings: Settings | None = None) -> Article:
         raise InputError(f"cannot analyse a {type(source).__name__}: give text, a path or a URL")
     if source == "-":
         return read_stdin(settings)
-    if _is_url(source.strip()):
+    if is_url(source.strip()):
         return fetch_url(source.strip(), settings)
     path = _existing_path(source)
     if path is not None:
@@ -714,7 +715,7 @@ def iter_articles(inputs: list[str | Path], settings: Settings | None = None) ->
             # Path("") is the current folder: an empty argument (an unset shell variable) must not analyse it
             yield Failure(name, f"{name!r}: empty input name; give a file, directory, URL or - for stdin")
             continue
-        if isinstance(item, str) and (item == "-" or _is_url(item.strip())):
+        if isinstance(item, str) and (item == "-" or is_url(item.strip())):
             try:
                 yield read_stdin(settings) if item == "-" else fetch_url(item.strip(), settings)
             except InputError as error:

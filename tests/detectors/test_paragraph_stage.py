@@ -83,10 +83,27 @@ def test_stage_round_trips_through_its_dict_and_refuses_other_shapes():
     broken["evidence"] = broken["evidence"][:-1]
     with pytest.raises(ValueError, match="other evidence"):
         ParagraphStage.from_dict(broken)
-    broken = stage.to_dict()
-    broken["coef"] = broken["coef"][:1]
-    with pytest.raises(ValueError, match="do not match"):
-        ParagraphStage.from_dict(broken)
+    for field, value, message in [("coef", lambda d: d["coef"][:1], "do not match"),
+                                  ("fitted", lambda d: ["false"] * len(d["fitted"]), "true or false"),
+                                  ("techniques", lambda d: [d["techniques"][0]] * len(d["techniques"]), "twice"),
+                                  ("coef", lambda d: [[float("nan")] * len(row) for row in d["coef"]], "non-finite"),
+                                  ("thresholds", lambda d: [None] * len(d["thresholds"]), "0-1"),
+                                  ("thresholds", lambda d: [1.5] * len(d["thresholds"]), "0-1")]:
+        broken = stage.to_dict()
+        broken[field] = value(broken)
+        with pytest.raises(ValueError, match=message):
+            ParagraphStage.from_dict(broken)
+    newer = stage.to_dict()
+    newer["params"]["a_later_option"] = 1  # written by a newer version: still loads
+    assert ParagraphStage.from_dict(newer).get_params() == stage.get_params()
+
+
+def test_a_technique_the_stage_never_predicts_keeps_the_paragraph_models_decision():
+    techniques, probabilities, evidence, labels = _synthetic(3000, 4)
+    labels[:, 1] = False
+    labels[:40, 1] = True  # enough positives to fit, but nothing singles them out
+    stage = ParagraphStage().fit(techniques, probabilities, evidence, labels)
+    assert stage.fitted_.tolist() == [True, False] and math.isnan(stage.thresholds_[1])
 
 
 def test_detector_relabels_paragraphs_with_the_encoders_stage(monkeypatch, tmp_path):
@@ -97,7 +114,9 @@ def test_detector_relabels_paragraphs_with_the_encoders_stage(monkeypatch, tmp_p
     assert evidence.shape == (3, len(EVIDENCE)) and probabilities.shape == (3, len(techniques))
     # only the loaded paragraph has words the taggers think are inside a span
     assert evidence[1, EVIDENCE.index("mixed_max")] > evidence[2, EVIDENCE.index("mixed_max")]
-    before_version = detector.version
+    monkeypatch.setattr(encoder, "paragraph_stage_", None, raising=False)
+    without_stage = detector.annotate(segment(Article(text=text, language="en")))
+    without_version = detector.version
 
     # a stage that sends Doubt to certainty wherever the encoder sees a likely span, and nowhere else
     stage = ParagraphStage()
@@ -113,7 +132,11 @@ def test_detector_relabels_paragraphs_with_the_encoders_stage(monkeypatch, tmp_p
     assert "Doubt" not in annotated.paragraphs[2].techniques
     assert annotated.paragraphs[1].technique_scores["Doubt"] > 0.99
     assert any(s.technique == "Doubt" and text[s.start:s.end] == s.text for s in annotated.spans)  # backed by a span
-    assert detector.version != before_version  # stored analyses made without the stage show as stale
+    assert detector.version != without_version  # stored analyses made without the stage show as stale
+    # span confidences keep reading the paragraph model's own probabilities: the stage moves labels, not them
+    before = {(s.start, s.end, s.technique): s.confidence for s in without_stage.spans}
+    shared = [(s, before[s.start, s.end, s.technique]) for s in annotated.spans if (s.start, s.end, s.technique) in before]
+    assert shared and all(s.confidence == pytest.approx(c) for s, c in shared)
     # stored with the encoder
     encoder.save(tmp_path / "en")
     loaded = SpanEncoder.load(tmp_path / "en")

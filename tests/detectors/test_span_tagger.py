@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from spinscope.detectors import span_tagger as st
+from spinscope.segment import segment
+from spinscope.types import Article
 
 TEXT = "They called it a “total disgrace”, said the so-called experts."
 
@@ -86,3 +90,32 @@ def test_evidence_buckets_the_sentence_probability():
     high = st.evidence(np.array([0.9, 0.2]), np.array([0.7, 0.1]), np.array([True, False]), techniques)
     assert low[0] == "sp=0" and "flag" not in low and not any(e.startswith("top=") for e in low)
     assert high[0] == "sp=10" and "flag" in high and "top=Loaded_Language" in high
+
+
+def test_threads_sharing_one_detector_get_the_single_threaded_spans():
+    """CRFsuite keeps a sentence between set() and marginal(): a web app with several worker threads shares one
+    tagger, which must not mix their sentences up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from spinscope.detectors import load_detector
+    from spinscope.settings import PACKAGED_MODELS
+
+    detector = load_detector(PACKAGED_MODELS / "techniques")
+    detector.set_params(encoder_weight=0.0)  # the CRF alone: fast, and the part that keeps state
+    texts = [f"Headline {n}\n" + " ".join(["The corrupt elites lie and lie again, they are traitors!",
+                                          "The council meets on Tuesday to discuss the budget."][(n + k) % 2]
+                                         for k in range(3 + n % 4)) for n in range(12)]
+
+    def spans(text):
+        article = detector.annotate(segment(Article(text=text, language="en")))
+        return [(s.start, s.end, s.technique, round(s.confidence, 9)) for s in article.spans]
+
+    alone = [spans(t) for t in texts]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads swap often, as under load
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            for _ in range(3):
+                assert list(pool.map(spans, texts)) == alone
+    finally:
+        sys.setswitchinterval(interval)

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-# per paragraph, over the words of its tagged sentences (encoder_max is 0 where the encoder was gated out)
+# per paragraph, over the words of its tagged sentences (encoder_max is 0 where the encoder was gated out;
+# inside_share counts words at or above the encoder's decoding cut, also in gated-out sentences)
 EVIDENCE = ("encoder_max", "mixed_max", "mixed_mean", "crf_max", "crf_mean", "inside_share", "log_words")
 
 
@@ -75,6 +76,9 @@ class ParagraphStage:
         # thresholds for every technique on the stage's own probabilities (a few coefficients, so in-sample is
         # close to out-of-fold); techniques left unfitted keep the paragraph model's threshold at analysis time
         self.thresholds_ = choose_thresholds(restacked, labels, "micro", self.threshold_floor).astype(np.float64)
+        # a technique the stage never predicts on its own rows gains nothing from it (its threshold would be an
+        # arbitrary tie-break): it keeps the paragraph model's probability and threshold
+        self.fitted_ &= (restacked >= self.thresholds_).any(axis=0)
         self.thresholds_[~self.fitted_] = np.nan
         return self
 
@@ -101,16 +105,30 @@ class ParagraphStage:
 
     @classmethod
     def from_dict(cls, saved: dict[str, Any]) -> "ParagraphStage":
+        """The stage as `to_dict` wrote it; ValueError when anything is off (a stage that silently mislabels
+        paragraphs is worse than none). Parameters this version does not know are ignored."""
         if list(saved["evidence"]) != list(EVIDENCE):
             raise ValueError("the paragraph stage was fitted on other evidence features")
-        stage = cls(**saved["params"])
+        known = cls().get_params()
+        stage = cls(**{k: v for k, v in saved["params"].items() if k in known})
         stage.techniques_ = list(saved["techniques"])
         stage.coef_ = np.asarray(saved["coef"], np.float64)
         stage.intercept_ = np.asarray(saved["intercept"], np.float64)
-        stage.fitted_ = np.asarray(saved["fitted"], bool)
+        fitted = list(saved["fitted"])
+        if not all(isinstance(f, bool) for f in fitted):
+            raise ValueError("the paragraph stage's 'fitted' flags must be true or false")
+        stage.fitted_ = np.asarray(fitted, bool)
         stage.thresholds_ = np.asarray([np.nan if t is None else t for t in saved["thresholds"]], np.float64)
         n = len(stage.techniques_)
-        if stage.coef_.shape != (n, 1 + len(EVIDENCE) + 2) or len(stage.intercept_) != n or len(stage.fitted_) != n \
-                or len(stage.thresholds_) != n:
+        if stage.coef_.shape != (n, 1 + len(EVIDENCE) + 2) or stage.intercept_.shape != (n,) \
+                or stage.fitted_.shape != (n,) or stage.thresholds_.shape != (n,):
             raise ValueError("the paragraph stage's arrays do not match its techniques")
+        if len(set(stage.techniques_)) != n:
+            raise ValueError("the paragraph stage names a technique twice")
+        fitted_rows = stage.fitted_
+        if not (np.isfinite(stage.coef_[fitted_rows]).all() and np.isfinite(stage.intercept_[fitted_rows]).all()):
+            raise ValueError("the paragraph stage has non-finite coefficients")
+        cuts = stage.thresholds_[fitted_rows]
+        if not (np.isfinite(cuts).all() and ((cuts >= 0) & (cuts <= 1)).all()):
+            raise ValueError("the paragraph stage's thresholds must lie in 0-1 for every fitted technique")
         return stage

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -159,17 +160,20 @@ class CrfTagger:
         self.model = model
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
+        # CRFsuite keeps the sentence between set() and marginal(): threads sharing a model take turns
+        self._lock = threading.Lock()
 
     def inside_probabilities(self, features: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(P(inside), P(B)) per token."""
         if not features:
             return np.zeros(0), np.zeros(0)
         tagger = self._tagger
-        tagger.set(features)
-        labels = tagger.labels()
         n = len(features)
-        begin = np.asarray([tagger.marginal("B", i) for i in range(n)]) if "B" in labels else np.zeros(n)
-        inside = np.asarray([tagger.marginal("I", i) for i in range(n)]) if "I" in labels else np.zeros(n)
+        with self._lock:
+            tagger.set(features)
+            labels = tagger.labels()
+            begin = np.asarray([tagger.marginal("B", i) for i in range(n)]) if "B" in labels else np.zeros(n)
+            inside = np.asarray([tagger.marginal("I", i) for i in range(n)]) if "I" in labels else np.zeros(n)
         return begin + inside, begin
 
 

@@ -937,6 +937,17 @@ class _LazyModels(dict):
         self.directory, self.options = directory, options
 
     def __missing__(self, language: str) -> _LanguageModel:
+        try:
+            model = self._read(language)
+        except ModelError:
+            raise
+        except Exception as exc:  # truncated, corrupt or missing files: one clear error, not a crash mid-analysis
+            raise ModelError(f"cannot load the {language!r} technique model in {self.directory}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+        self[language] = model
+        return model
+
+    def _read(self, language: str) -> _LanguageModel:
         vocabulary = json.loads((self.directory / VOCAB_FILE.format(language)).read_text(encoding="utf-8"))
         with np.load(self.directory / WEIGHTS_FILE.format(language), allow_pickle=False) as arrays:
             model = _LanguageModel.restore(self.options, vocabulary, arrays, "")
@@ -947,7 +958,6 @@ class _LazyModels(dict):
             # saved with a tagger (a language where it did not beat highlighting every sentence has none)
             model.tagger = gzip.decompress((self.directory / TAGGER_FILE.format(language)).read_bytes())
             model.crf()  # a broken tagger file fails at load time
-        self[language] = model
         return model
 
     def __contains__(self, language: object) -> bool:
