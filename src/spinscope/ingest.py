@@ -584,7 +584,7 @@ def fetch_url(url: str, settings: Settings | None = None) -> Article:
 
 
 def is_url(text: str) -> bool:
-    """An http(s) address on one line (what `fetch_url` will try)."""
+    """An address with a scheme (`https://…`), one line, no spaces: what `fetch_url` is handed."""
     return "\n" not in text and bool(_URL.match(text))
 
 
