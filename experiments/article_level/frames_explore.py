@@ -24,6 +24,8 @@ from spinscope.taxonomy import FRAME_NAMES
 
 def fit_predict(feats, train_idx, test_idx, gold, setting, sample_weight=None):
     blocks = {name: f.matrices(train_idx, test_idx, setting[name]) for name, f in feats.items() if setting.get(name)}
+    if "title" in blocks:  # the headline block's weight against the article's words
+        blocks["title"] = tuple(m * setting.get("title_w", 1.0) for m in blocks["title"])
     Xtr = sparse.hstack([a for a, _ in blocks.values()], format="csr")
     Xte = sparse.hstack([b for _, b in blocks.values()], format="csr")
     out = np.zeros((len(test_idx), len(FRAME_NAMES)))
@@ -71,6 +73,8 @@ def main():
         feats["ctx"] = DenseFeature(lookup(*args.ctx.split(":"), everything))
     if any(grid.get("chars", [0])):
         feats["chars"] = FoldTfidf(texts, "char_wb", (3, 5))
+    if any(grid.get("title", [0])):  # the headline's words again, as their own block (max_features)
+        feats["title"] = FoldTfidf([a.title or a.text.split("\n", 1)[0] for a in everything])
     gold = np.array([[f in a.gold["frames"] for f in FRAME_NAMES] for a in everything], dtype=int)
     languages = np.array([a.language for a in everything])
     for values in itertools.product(*grid.values()):
