@@ -203,3 +203,24 @@ def test_english_articles_show_the_english_example_in_the_tooltip_only(open_repo
     page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
     assert page.locator("#spinscope-tip .tip-ex").all_inner_texts() == [
         f"Example (English): {BY_NAME['Conversation_Killer'].example}"]
+
+
+def test_long_technique_names_in_the_evidence_stay_inside_the_score_card(open_report):
+    from spinscope.aggregate import score_article
+
+    text = ("Headline\nEnough is enough, and everyone knows it.\nIt is, in some sense, what it is and what it was.\n"
+            "If they win, our children will have nothing left.")
+    article = segment(Article(text=text, language="en"))
+    for phrase, technique in (("Enough is enough", "Conversation_Killer"),
+                              ("in some sense, what it is and what it was", "Obfuscation-Vagueness-Confusion"),
+                              ("our children will have nothing left", "Appeal_to_Fear-Prejudice")):
+        start = text.index(phrase)
+        article.add_span(start, start + len(phrase), technique, 0.9)
+    score_article(article)
+    page = open_report(to_html([article.to_dict()]))
+    page.set_viewport_size({"width": 900, "height": 900})  # narrow cards, as on a small laptop
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.score-card .evidence li')].map(li => {
+        const card = li.closest('.card').getBoundingClientRect();
+        return [...li.querySelectorAll('*')].some(el => el.getBoundingClientRect().right > card.right + 0.5);
+    })""")
+    assert overflow and not any(overflow)
