@@ -253,6 +253,22 @@ def _committed_results(output: Path) -> int:
     return total
 
 
+def _feed_writer(feed: Path, process: subprocess.Popen):
+    """The write end of the named pipe `feed`, opened once the batch `process` has opened its read end (never
+    blocking on a run that died first)."""
+    deadline = time.monotonic() + 45
+    while True:
+        try:
+            descriptor = os.open(feed, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the batch run never opened its input"
+            time.sleep(0.05)
+    os.set_blocking(descriptor, True)
+    return open(descriptor, "w", encoding="utf-8")
+
+
 @pytest.mark.parametrize("fmt,workers", [("parquet", 1), ("jsonl", 0)])
 def test_resume_after_kill_9(tmp_path, fmt, workers):
     """A real run is killed with SIGKILL mid-way; `resume` then finishes with every id exactly once.
@@ -268,17 +284,7 @@ def test_resume_after_kill_9(tmp_path, fmt, workers):
     process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(feed), str(output), fmt, str(workers)],
                                start_new_session=True, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 45
-        while True:  # open the pipe once the batch has opened its end (never block on a run that died)
-            try:
-                descriptor = os.open(feed, os.O_WRONLY | os.O_NONBLOCK)
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run never opened its input"
-                time.sleep(0.05)
-        os.set_blocking(descriptor, True)
-        with open(descriptor, "w", encoding="utf-8") as pipe:
+        with _feed_writer(feed, process) as pipe:
             pipe.writelines(lines[:30])
             pipe.flush()
             deadline = time.monotonic() + 45
@@ -335,17 +341,7 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path, workers):
                                start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                descriptor = os.open(feed, os.O_WRONLY | os.O_NONBLOCK)
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run never opened its input"
-                time.sleep(0.05)
-        os.set_blocking(descriptor, True)
-        with open(descriptor, "w", encoding="utf-8") as pipe:
+        with _feed_writer(feed, process) as pipe:
             # more than the chunks in flight, so results are written while the run then waits for more input
             pipe.writelines(json.dumps({"id": f"c{n:02d}", "text": article_text(n)}) + "\n" for n in range(40))
             pipe.flush()

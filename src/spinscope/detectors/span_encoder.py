@@ -260,15 +260,17 @@ class SpanEncoder:
     def version(self) -> str:
         """A short digest of the weights and the confidence map: analyses made with other ones show as stale."""
         calibration = tuple(getattr(self, "confidence_calibration_", (1.0, 0.0)))
-        stage = self.paragraph_stage_dict()
-        key = (calibration, json.dumps(stage, sort_keys=True))
-        if getattr(self, "_digest_", (None,))[0] != key:
+        stage = getattr(self, "paragraph_stage_", None)
+        # read on every analysis: recomputed only when the map or the stage object is replaced (stages are
+        # replaced, never changed in place)
+        cached = getattr(self, "_digest_", None)
+        if cached is None or cached[0] != calibration or cached[1] is not stage:
             digest = hashlib.sha1(self.onnx_)
             digest.update(json.dumps(list(calibration)).encode())
             if stage is not None:  # older digests (no stage) stay as they were
-                digest.update(key[1].encode())
-            self._digest_ = (key, digest.hexdigest()[:8])
-        return self._digest_[1]
+                digest.update(json.dumps(stage.to_dict(), sort_keys=True).encode())
+            self._digest_ = (calibration, stage, digest.hexdigest()[:8])
+        return self._digest_[2]
 
     def paragraph_stage_dict(self) -> dict[str, Any] | None:
         stage = getattr(self, "paragraph_stage_", None)
