@@ -2,7 +2,7 @@
 `encoder_folds.py` fine-tuned (the detector is fitted here on the same fold's training articles).
 
     python experiments/techniques/encoder_eval.py --folds-to-run 0 1 [--encoders /tmp/spinscope_encoders]
-    python experiments/techniques/encoder_eval.py --pool          # all folds' saved predictions, scored together
+    python experiments/techniques/encoder_eval.py --pool [--detail]   # all folds' saved predictions, scored together
 
 For each fold, every (encoder_weight, encoder_threshold) of the grid is scored from one detector fit; the encoder's
 word probabilities are computed once per article. Appends to $SPINSCOPE_EXPERIMENT_CACHE/encoder_eval.jsonl and
@@ -37,6 +37,7 @@ def main():
     parser.add_argument("--tag", default="", help="prefix of the kept predictions and field of the results lines "
                         "(to keep a variant's encoders apart from the defaults')")
     parser.add_argument("--defaults-only", action="store_true", help="only the CRF alone and the defaults")
+    parser.add_argument("--detail", action="store_true", help="with --pool: also per genre and per technique")
     args = parser.parse_args()
     articles = load_language("en")
     kept = CACHE / "encoder_predictions"
@@ -45,10 +46,12 @@ def main():
     chosen = {(0.0, 0.0): "crf_only", (defaults["encoder_weight"], defaults["encoder_threshold"]): "with_encoder"}
     if args.pool:
         for name in chosen.values():
-            predictions = {}
+            predictions, fold_ids = {}, {}
             folds = sorted(kept.glob(f"{args.tag}{name}_fold*.pkl"))
             for path in folds:
-                predictions.update(pickle.loads(path.read_bytes()))
+                held = pickle.loads(path.read_bytes())
+                predictions.update(held)
+                fold_ids[path.stem] = set(held)
             scored = [a for a in articles if a.id in predictions]
             result = _evaluate(scored, predictions)
             s = result["spans"]
@@ -60,6 +63,21 @@ def main():
                               "n_spans": result["n_spans_predicted"],
                               "official": {k: v for k, v in result["official"].items() if k != "per_technique_f1"}},
                              default=str))
+            if args.detail:  # per genre and per technique, as README and RESULTS.md quote them
+                print(json.dumps({"run": name, "per_technique_paragraph_f1": {
+                    t: round(v["f1"], 3) for t, v in sorted(result["paragraph"]["per_technique"].items(),
+                                                            key=lambda x: -x[1]["f1"])}}))
+                # the folds after the first: the encoder's mix and threshold were chosen on fold 0
+                first = fold_ids.get(f"{args.tag}{name}_fold0of{args.folds}", set())
+                subsets = [("folds after the first", [a for a in scored if a.id not in first])]
+                subsets += [(genre, [a for a in scored if a.gold.get("genre") == genre])
+                            for genre in ("reporting", "opinion", "satire")]
+                for genre, subset in subsets:
+                    if subset:
+                        part = _evaluate(subset, {a.id: predictions[a.id] for a in subset})
+                        print(json.dumps({"run": name, "subset": genre, "articles": len(subset),
+                                          "paragraph_micro_f1": round(part["paragraph"]["micro_f1"], 4),
+                                          "si_f1": round(part["spans"]["si_f1"], 4)}))
         return
     cached: dict = {}
     original = span_encoder.SpanEncoder.word_probabilities
