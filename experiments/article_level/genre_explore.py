@@ -95,6 +95,11 @@ def main():
                             mean, sd = d[train_idx].mean(0), d[train_idx].std(0)
                             sd[sd < 1e-9] = 1
                             z = np.clip((d - mean) / sd, -5, 5) * scale
+                            if setting.get("augment"):
+                                # Daume's feature augmentation: a shared copy for every language (weighted
+                                # "augment") and an own copy that only the evaluated language's rows fill
+                                own_copy = np.where((languages == lang)[:, None], z, 0.0)
+                                z = np.hstack([z * setting["augment"], own_copy])
                             blocks_train.append(sparse.csr_matrix(z[train_idx]))
                             blocks_test.append(sparse.csr_matrix(z[test_idx]))
                         if setting["words"]:

