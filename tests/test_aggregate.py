@@ -68,10 +68,10 @@ def test_no_spans_gives_zero_with_definition():
     assert article.score["definition"] == DEFINITION
 
 
-def test_no_technique_model_says_so():
+def test_no_technique_model_gives_no_score_rather_than_zero():
     article = _article()
     score_article(article)
-    assert article.score["value"] == 0.0
+    assert article.score["value"] is None and article.to_dict()["summary"]["propaganda_score"] is None
     assert "did not run" in article.score["note"]
     assert article.score["percentile"] is None
 
@@ -123,12 +123,13 @@ def test_percentile_against_reference():
 
 
 def test_build_reference_is_sorted_per_language():
-    low, high = _article(), _article()
+    low, high, unscored = _article(), _article(), _article()
+    low.models["techniques"] = "test"  # analysed, nothing found: scores 0
     high.add_span(12, 33, "Straw_Man", 1.0)
-    reference = build_reference({"en": [high, low]}, source="test")
+    reference = build_reference({"en": [high, unscored, low]}, source="test")
     assert reference["scores"]["en"] == sorted(reference["scores"]["en"])
     assert reference["scores"]["all"][0] == 0.0
-    assert reference["articles"]["en"] == 2
+    assert reference["articles"]["en"] == 2  # the article the detector never ran on has no score to place
 
 
 def test_shipped_reference_is_valid_when_present():

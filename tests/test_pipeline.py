@@ -18,7 +18,7 @@ def test_missing_models_give_warnings_not_errors(tmp_path):
     assert [p.line for p in article.paragraphs] == [1, 3, 5]
     assert any("techniques" in w for w in article.warnings)
     assert article.spans == []
-    assert article.to_dict()["summary"]["propaganda_score"] == 0
+    assert article.to_dict()["summary"]["propaganda_score"] is None  # not analysed is not "scores 0"
 
 
 def test_unsupported_language_runs_no_language_models():
@@ -51,3 +51,24 @@ def test_analyze_accepts_raw_text_and_returns_article():
     assert article.text == TEXT
     for span in article.spans:
         assert TEXT[span.start:span.end] == span.text
+
+
+def test_analysing_an_analysed_article_again_replaces_its_results():
+    first = analyze(TEXT.replace("work on the bridge", "the corrupt, lying council's disastrous work"))
+    spans, warnings, score = list(first.spans), list(first.warnings), dict(first.score)
+    again = analyze(first)
+    assert again.spans == spans and again.warnings == warnings and again.score == score
+
+
+def test_min_confidence_hides_spans_but_leaves_score_and_paragraph_labels_alone():
+    text = ("Traitors and liars in charge\n\nThe corrupt, treacherous elites want to destroy our great nation with "
+            "their insane schemes, and only fools would believe their lies. Shame on them!\n")
+    full = analyze(text)
+    assert full.spans, "the example needs some spans"
+    cut = max(s.confidence for s in full.spans) + 1e-6  # above every span: all hidden
+    hidden = analyze(text, Settings(min_confidence=min(cut, 1.0)))
+    assert hidden.spans == [] and hidden.hidden_spans == len(full.spans)
+    assert hidden.score == full.score
+    assert [p.techniques for p in hidden.paragraphs] == [p.techniques for p in full.paragraphs]
+    assert any("hidden" in w for w in hidden.warnings)
+    assert hidden.to_dict()["summary"]["hidden_spans"] == len(full.spans)

@@ -132,8 +132,10 @@ def compute_score(article: Article) -> dict[str, Any]:
         detector_ran = bool(article.spans) or "techniques" in article.models
         if not body_chars:
             record["note"] = "the article has no text, so the score is 0"
-        elif not detector_ran:
-            record["note"] = "the technique detector did not run (no model), so there is nothing to score: 0"
+        elif not detector_ran:  # "not scored", not "scores 0": a 0 would read as a clean article
+            record["value"] = None
+            record["note"] = ("the technique detector did not run on this article (see the warnings), so it has "
+                              "no score")
         else:
             record["note"] = "no technique spans were found, so the score is 0"
         record["percentile"] = percentile(0.0, article.language) if body_chars and detector_ran else None
@@ -208,7 +210,8 @@ def build_reference(articles_by_language: dict[str, list[Article]], source: str)
     """Score distribution of already-annotated articles (spans set), per language and pooled, for `percentile`."""
     scores: dict[str, list[float]] = {}
     for language, articles in articles_by_language.items():
-        scores[language] = sorted(round(compute_score(a)["value"], 2) for a in articles)
+        values = (compute_score(a)["value"] for a in articles)
+        scores[language] = sorted(round(v, 2) for v in values if v is not None)  # unscored articles: left out
     scores["all"] = sorted(v for values in scores.values() for v in values)
     return {"definition": DEFINITION, "source": source, "articles": {k: len(v) for k, v in scores.items()},
             "scores": scores}

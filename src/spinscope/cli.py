@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -71,24 +72,54 @@ def _settings(model_dir: Optional[Path], lang: Optional[str], min_confidence: Op
         raise SpinscopeError(f"--model-dir {model_dir}: no such directory")
     if lang is not None:
         lang = lang.strip().lower() or None  # ISO 639-1 codes are lowercase: "EN" means "en"
+        if lang is not None and not re.fullmatch(r"[a-z]{2}", lang):
+            raise typer.BadParameter(f"{lang!r} is not a two-letter ISO 639-1 code (en, it, ru, fr, de, pl, ...)",
+                                     param_hint="'--lang'")
+        from .data import ISO_CODE
+
+        if ISO_CODE.get(lang, lang) != lang:  # the SemEval data folders' names, which are not language codes
+            raise typer.BadParameter(f"{lang!r} is a SemEval folder name; the language code is {ISO_CODE[lang]!r}",
+                                     param_hint="'--lang'")
     try:
         return Settings.from_env(model_dir=model_dir, language=lang, min_confidence=min_confidence)
     except (TypeError, ValueError) as exc:  # a SPINSCOPE_* variable that does not parse
         raise SpinscopeError(f"invalid SPINSCOPE_* environment setting: {exc}") from None
 
 
+def _format_from_suffix(output: Optional[Path], formats: type[Enum]):
+    """The format an output file's suffix names (report.json, page.html, notes.txt), else text."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    name = {"htm": "html", "txt": "text"}.get(suffix, suffix)
+    return formats.__members__.get(name, formats.text)
+
+
 def _write(output: Optional[Path], content: str) -> None:
+    content = content if content.endswith("\n") else content + "\n"
     if output is None:
-        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        try:
+            sys.stdout.write(content)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail
+        except OSError as exc:
+            raise SpinscopeError(f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}") from None
         return
     if output.is_dir():
         raise SpinscopeError(f"cannot write {output}: it is a directory; give a file name")
+    if output.exists() and not output.is_file():  # a fifo or a device (/dev/stdout): written to, never replaced
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                stream.write(content)
+        except OSError as exc:
+            raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
+        return
+    target = output.resolve() if output.is_symlink() else output  # a link is written through, never replaced
     # write next to the target then rename, so an interrupted run never leaves a half-written report
-    tmp = output.with_name(f".{output.name}.tmp")
+    tmp = target.with_name(f".{target.name}.tmp")
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(content, encoding="utf-8")
-        tmp.replace(output)
+        tmp.replace(target)
     except OSError as exc:
         try:
             tmp.unlink(missing_ok=True)
@@ -183,7 +214,8 @@ def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], 
 @app.command()
 def analyze(
     inputs: List[str] = typer.Argument(..., help="Files (.txt/.html), directories, .jsonl files, URLs, or - for stdin."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    format: Optional[Format] = typer.Option(None, "--format", "-f",
+                                            help="Output format (default: from the -o file's suffix, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     lang: Optional[str] = _force_language_option(),
     model_dir: Optional[Path] = _model_dir_option(),
@@ -193,6 +225,7 @@ def analyze(
     """Analyse one or more articles."""
     from .render import render
 
+    format = format or _format_from_suffix(output, Format)
     settings = _settings(model_dir, lang, min_confidence)
     results, failures = _analyse_inputs(inputs, settings)
     if not results:
@@ -206,7 +239,10 @@ def analyze(
 
         print_text(results, Console())
     else:
-        _write(output, render(results, format.value))
+        # one file, URL or stdin gives one JSON object; several inputs, a folder or a JSONL file an array, even
+        # when only one of their articles could be analysed
+        one = len(inputs) == 1 and not (Path(inputs[0]).is_dir() or inputs[0].lower().endswith(".jsonl"))
+        _write(output, render(results[0] if one and len(results) == 1 else results, format.value))
         if output is not None:
             typer.echo(f"wrote {len(results)} analysis(es) to {output}", err=True)
     if failures:
@@ -234,7 +270,8 @@ def demo(
 @app.command()
 def compare(
     inputs: List[str] = typer.Argument(..., help="Articles of one or more stories (files, directories, .jsonl, URLs)."),
-    format: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="Report format."),
+    format: Optional[CompareFormat] = typer.Option(
+        None, "--format", "-f", help="Report format (default: from the -o file's suffix, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Story similarity threshold (0-1)."),
     lang: Optional[str] = _force_language_option(),
@@ -245,6 +282,7 @@ def compare(
     from .ingest import is_url
     from .render import compare as compare_render
 
+    format = format or _format_from_suffix(output, CompareFormat)
     settings = _settings(model_dir, lang)
     kwargs = {"threshold": threshold} if threshold is not None else {}
     # here every input names a file, folder, URL or stdin: a missing name is an error, never article text (which

@@ -45,6 +45,9 @@ class Pipeline:
     def __call__(self, article: Article) -> Article:
         from .aggregate import score_article
 
+        # analysing an already analysed Article replaces its results instead of adding a second copy of them
+        article.spans, article.genre, article.frames, article.models = [], None, [], {}
+        article.hidden_spans = 0
         segment(article)
         article.language = self.settings.language or article.language or detect_language(article.text)
         supported = article.language in SUPPORTED
@@ -62,9 +65,16 @@ class Pipeline:
                 continue
             detector.annotate(article)
             article.models[name] = detector.version
-        if self.settings.min_confidence > 0:
-            article.spans = [s for s in article.spans if s.confidence >= self.settings.min_confidence]
         score_article(article)
+        cut = self.settings.min_confidence
+        if cut > 0:  # a display filter: the score and the paragraph labels are the model's, from every span
+            shown = [s for s in article.spans if s.confidence >= cut]
+            article.hidden_spans = len(article.spans) - len(shown)
+            article.spans = shown
+            if article.hidden_spans:
+                article.warnings.append(f"{article.hidden_spans} span(s) with a confidence below {cut:g} are hidden; "
+                                        "the score and the paragraph labels still count them")
+        article.warnings = list(dict.fromkeys(article.warnings))  # a re-analysis repeats the same warnings
         return article
 
     def warm_up(self) -> "Pipeline":

@@ -84,6 +84,7 @@ class Article:
     score: dict[str, Any] = field(default_factory=dict)  # propaganda score with its evidence
     models: dict[str, str] = field(default_factory=dict)  # component name -> model version
     warnings: list[str] = field(default_factory=list)
+    hidden_spans: int = 0  # spans left out below Settings.min_confidence (counted in the score all the same)
     # gold labels when the article comes from a labelled corpus (training/evaluation only, never rendered)
     gold: dict[str, Any] = field(default_factory=dict)
 
@@ -133,6 +134,7 @@ class Article:
                 "technique_counts": self.technique_counts(),
                 "propaganda_score": self.score.get("value"),
                 "score": self.score,
+                "hidden_spans": self.hidden_spans,
             },
             "models": dict(self.models),
             "warnings": list(self.warnings),

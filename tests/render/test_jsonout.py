@@ -27,11 +27,12 @@ def strict_loads(payload: str):
     return json.loads(payload, parse_constant=refuse)
 
 
-def test_one_result_is_one_object_that_round_trips():
+def test_one_result_is_one_object_that_round_trips_and_a_list_of_one_stays_a_list():
     result = make_result("Shocking news from the harbour.\nSecond line here.")
-    output = to_json([result])
+    output = to_json(result)
     assert strict_loads(output) == result
     assert output.startswith("{\n  ")  # pretty-printed
+    assert strict_loads(to_json([result])) == [result]  # the shape follows the input, not its length
 
 
 def test_several_results_give_an_array_and_none_gives_an_empty_array():
@@ -42,7 +43,7 @@ def test_several_results_give_an_array_and_none_gives_an_empty_array():
 
 def test_non_ascii_is_written_as_is():
     result = make_result("Café naïve 😀 مرحبا ‏שלום", title="Ünïcödé ✓")
-    output = to_json([result])
+    output = to_json(result)
     assert "Café naïve 😀 مرحبا" in output and "Ünïcödé ✓" in output
     assert "\\u" not in output
 
@@ -58,7 +59,7 @@ def test_nan_and_infinity_become_null_so_output_is_strict_json():
     result = make_result("Some words here.")
     result["spans"][0]["confidence"] = float("nan")
     result["summary"]["propaganda_score"] = float("inf")
-    parsed = strict_loads(to_json([result]))
+    parsed = strict_loads(to_json(result))
     assert parsed["spans"][0]["confidence"] is None
     assert parsed["summary"]["propaganda_score"] is None
     assert strict_loads(to_jsonl([result]).strip())["spans"][0]["confidence"] is None
@@ -75,7 +76,7 @@ def test_render_dispatches_every_format(fmt):
     output = render([result], fmt)
     assert isinstance(output, str) and output
     if fmt == "json":
-        assert strict_loads(output) == result
+        assert strict_loads(output) == [result]
     elif fmt == "jsonl":
         assert strict_loads(output.strip()) == result
     elif fmt == "html":

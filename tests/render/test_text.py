@@ -213,3 +213,14 @@ def test_english_and_unknown_languages_get_no_example_footnote():
         result = full_result()
         result["language"] = language
         assert "Example (" not in to_text(result)
+
+
+def test_no_rows_say_whether_techniques_were_not_found_not_analysed_or_hidden():
+    from spinscope.render.html import to_html
+
+    base = {"text": "Plain words here.", "spans": []}
+    cases = [({**base, "models": {"techniques": "v1"}}, "No persuasion techniques were found."),
+             ({**base, "models": {}}, "Techniques were not analysed"),
+             ({**base, "models": {"techniques": "v1"}, "summary": {"hidden_spans": 4}}, "all 4 are below")]
+    for result, says in cases:
+        assert says in to_text([result]) and says in to_html([result])

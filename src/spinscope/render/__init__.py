@@ -38,13 +38,14 @@ def __getattr__(name: str):
 
 
 def render(results: list[dict] | dict, fmt: str) -> str:
-    """Render results in one of `FORMATS`; several results give one document (array, lines, report)."""
-    results = as_result_list(results)
+    """Render results in one of `FORMATS`; several results give one document (array, lines, report). JSON: a
+    result dict gives an object, a list an array."""
     fmt = (fmt or "").strip().lower()
     if fmt == "json":
         from .jsonout import to_json
 
         return to_json(results)
+    results = as_result_list(results)
     if fmt == "jsonl":
         from .jsonout import to_jsonl
 
@@ -337,6 +338,18 @@ def frames_of(result: Mapping[str, Any]) -> list[tuple[str, float | None, list[i
         frames.append((str(frame["frame"]), finite_number(frame.get("probability")), lines))
     frames.sort(key=lambda f: -(f[1] or 0.0))
     return frames
+
+
+def no_techniques_message(result: Mapping[str, Any]) -> str:
+    """What to say when the summary has no technique rows: none found, none analysed, or all hidden."""
+    summary = result.get("summary") if isinstance(result.get("summary"), Mapping) else {}
+    hidden = summary.get("hidden_spans")
+    if isinstance(hidden, int) and hidden > 0:
+        return f"No spans are shown: all {hidden} are below the confidence cut-off (see the warnings)."
+    models = result.get("models")
+    if isinstance(models, Mapping) and "techniques" not in models:  # a result without models says nothing
+        return "Techniques were not analysed (see the warnings)."
+    return "No persuasion techniques were found."
 
 
 def technique_summary(result: Mapping[str, Any], spans: list[RenderSpan]) -> list[tuple[str, int, float | None]]:

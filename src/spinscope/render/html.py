@@ -24,8 +24,9 @@ from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
     RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, finite_number, for_display, frames_of, genre_of, readable_on, score_facts, score_of, sweep,
-    technique_category, technique_colour, technique_example, technique_label, technique_summary, text_lines,
+    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, readable_on, score_facts,
+    score_of, sweep, technique_category, technique_colour, technique_example, technique_label, technique_summary,
+    text_lines,
 )
 
 MAX_EVIDENCE = 5
@@ -528,7 +529,7 @@ def summary(view: ArticleView) -> str:
     rows = technique_summary(view.result, view.spans)
     if not rows:
         return (f'<section class="summary"><{view.h(1)} class="section-title">Techniques found</{view.h(1)}>'
-                '<p class="missing">No persuasion techniques were found.</p></section>')
+                f'<p class="missing">{e(no_techniques_message(view.result))}</p></section>')
     body = []
     for technique, count, mean in rows:
         css_class = view.styles.technique_class(technique)

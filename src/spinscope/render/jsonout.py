@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from . import as_result_list
 
@@ -21,9 +21,11 @@ def _strict(value: Any) -> Any:
 
 
 def to_json(results: list[dict] | dict) -> str:
-    """One result -> one pretty JSON object; several (or none) -> a JSON array. Ends with a newline."""
-    results = as_result_list(results)
-    payload = results[0] if len(results) == 1 else results
+    """A result dict -> one pretty JSON object; a list -> a JSON array, whatever its length (the shape follows the
+    input, not how many of its articles succeeded). Ends with a newline."""
+    payload = as_result_list(results)
+    if isinstance(results, Mapping):
+        payload = payload[0]
     return json.dumps(_strict(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 

@@ -22,9 +22,9 @@ from rich.text import Text
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS
 from . import (
     RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text,
-    for_display, frames_of, genre_of, innermost, readable_on, score_facts, score_of, sweep, technique_category,
-    technique_colour, technique_example, technique_label, technique_summary, text_lines,
+    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, readable_on, score_facts,
+    score_of, sweep, technique_category, technique_colour, technique_example, technique_label, technique_summary,
+    text_lines,
 )
 
 DEFAULT_WIDTH = 100
@@ -271,7 +271,7 @@ def footnotes(spans: list[RenderSpan], text: str, language: str = "") -> Rendera
 def summary_table(result: Mapping[str, Any], spans: list[RenderSpan]) -> RenderableType:
     rows = technique_summary(result, spans)
     if not rows:
-        return Text("No persuasion techniques were found.", style="italic")
+        return Text(no_techniques_message(result), style="italic")
     table = Table(title="Techniques found", title_justify="left", title_style="bold underline",
                   box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("Technique")
