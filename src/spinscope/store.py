@@ -177,8 +177,9 @@ class Store:
     def save(self, result: dict[str, Any], model_versions: dict[str, str] | None = None) -> str:
         """Store one canonical result dict; returns the article id it is stored under.
 
-        An article already stored under the same id, or with exactly the same text, is updated (its new
-        analysis is added to its history). `model_versions` defaults to `result["models"]`; give the
+        An article already stored under the same id is updated (its new analysis is added to its history); a
+        result without an id updates the article with exactly the same text, if there is one. The same text
+        under two ids stays two articles: wire copy carried by two outlets is two outlets' articles. `model_versions` defaults to `result["models"]`; give the
         pipeline's full set (`model_versions_of(pipeline)`) so `stale()` can tell which articles need re-analysis.
         Everything happens in one transaction.
         """
@@ -196,7 +197,7 @@ class Store:
                     if requested_id:
                         existing = conn.execute(sa.select(articles.c.id, articles.c.created_at)
                                                 .where(articles.c.id == requested_id)).first()
-                    if existing is None:
+                    else:
                         existing = conn.execute(sa.select(articles.c.id, articles.c.created_at)
                                                 .where(articles.c.content_hash == digest)
                                                 .order_by(articles.c.pk).limit(1)).first()

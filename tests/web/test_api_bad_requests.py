@@ -78,3 +78,30 @@ def test_compare_request_shape_errors_stay_422_and_the_schema_documents_the_body
     schema = resolve(body["content"]["application/json"]["schema"])
     assert body["required"] and set(schema["required"]) == {"articles"}
     assert "text" in resolve(schema["properties"]["articles"]["items"])["properties"]
+
+
+def test_compare_form_with_an_overlong_outlet_is_a_form_error_not_a_server_error(client):
+    response = client.post("/compare", data={"text0": SAMPLE_ARTICLE, "text1": OTHER_ARTICLE, "outlet0": "x" * 201})
+    assert response.status_code == 400, response.text
+    assert "article 1: outlet" in response.text and "200 characters" in response.text
+
+
+def test_the_same_text_from_two_outlets_is_stored_as_two_articles(client):
+    response = client.post("/api/compare", json={"store": True, "articles": [
+        {"text": SAMPLE_ARTICLE, "outlet": "Wire One"}, {"text": SAMPLE_ARTICLE, "outlet": "Wire Two"}]})
+    assert response.status_code == 200, response.text
+    ids = [a["id"] for a in response.json()["articles"]]
+    stored = [client.get(f"/api/articles/{i}") for i in ids]
+    assert [r.status_code for r in stored] == [200, 200]
+    assert sorted(r.json()["outlet"] for r in stored) == ["Wire One", "Wire Two"]
+
+
+def test_library_pages_past_the_end_bad_page_numbers_and_missing_deletes_say_so(client):
+    client.post("/api/analyze", json={"text": SAMPLE_ARTICLE})  # no outlet: no "(none)" choice in the filter
+    page = client.get("/library?page=999")
+    assert page.status_code == 200 and "There is no page 999" in page.text and "library is empty" not in page.text
+    assert "(none)" not in client.get("/library").text
+    bad = client.get("/library?page=abc")
+    assert "page must be a whole number" in bad.text and "invalid literal" not in bad.text
+    missing = client.post("/articles/no-such-id/delete", follow_redirects=False)
+    assert missing.status_code == 404

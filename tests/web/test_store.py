@@ -77,10 +77,11 @@ def test_upsert_by_id_and_by_content_hash_keeps_history_of_model_versions(store)
     assert store.count() == 1
     assert store.get("x")["summary"]["propaganda_score"] == 55.0
     assert [h["models"] for h in store.history("x")] == [{"techniques": "v1", "genre": "g1"}, {"techniques": "v2"}]
-    # same text without an id (or with another id) is the same article
+    # same text without an id is the same article; under another id (another outlet's copy) it is another one
     assert store.save(make_result("Headline\nSame text.", id="")) == "x"
-    assert store.save(make_result("Headline\nSame text.", id="other-id")) == "x"
     assert store.count() == 1
+    assert store.save(make_result("Headline\nSame text.", id="other-id")) == "other-id"
+    assert store.count() == 2 and store.get("x")["id"] == "x"
     # saving an identical result again records nothing new
     before = len(store.history("x"))
     store.save(store.get("x"))

@@ -163,7 +163,7 @@ class AnalysisJob:
     store: bool = True
 
 
-def _validation_message(error: ValidationError | RequestValidationError) -> str:
+def validation_message(error: ValidationError | RequestValidationError) -> str:
     parts = []
     for item in error.errors()[:3]:
         where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path"))
@@ -196,7 +196,7 @@ async def read_json_request(request: Request, model: type[ModelT], example: str)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise ApiError(422, _validation_message(exc)) from None
+        raise ApiError(422, validation_message(exc)) from None
 
 
 COMPARE_EXAMPLE = '{"articles": [{"text": "..."}, {"url": "https://..."}]}'
@@ -234,12 +234,12 @@ async def parse_analyze_request(request: Request, settings: Settings) -> Analysi
             try:
                 item = ArticleInput(text="", **meta)
             except ValidationError as exc:
-                raise ApiError(422, _validation_message(exc)) from None
+                raise ApiError(422, validation_message(exc)) from None
             return AnalysisJob(lambda: article_from_upload(data, filename, item, settings), store)
         try:
             item = ArticleInput(**{given[0]: fields[given[0]]}, **meta)
         except ValidationError as exc:
-            raise ApiError(422, _validation_message(exc)) from None
+            raise ApiError(422, validation_message(exc)) from None
         return AnalysisJob(lambda: article_from_input(item, settings, source="web form"), store)
     raise ApiError(415, "send JSON like {\"text\": \"...\"} or {\"url\": \"https://...\"}, or a multipart form "
                         "with a 'file' field")
@@ -364,7 +364,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        return error_response(request, 422, _validation_message(exc))
+        return error_response(request, 422, validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):

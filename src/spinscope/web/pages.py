@@ -89,7 +89,9 @@ def _number(value: str | None, name: str, low: float = 0, high: float = 100) -> 
 
 
 def install_pages(app: FastAPI, runtime) -> None:
-    from .app import ApiError, check_filters, parse_analyze_request, read_form, run_compare
+    from pydantic import ValidationError
+
+    from .app import ApiError, validation_message, check_filters, parse_analyze_request, read_form, run_compare
     from .schemas import ArticleInput, CompareRequest
 
     store = runtime.store
@@ -152,8 +154,9 @@ def install_pages(app: FastAPI, runtime) -> None:
         }, inline_css=css)
 
     @app.post("/articles/{article_id:path}/delete", include_in_schema=False)
-    async def article_delete(article_id: str):
-        await run_in_threadpool(store.delete, article_id)
+    async def article_delete(request: Request, article_id: str):
+        if not await run_in_threadpool(store.delete, article_id):
+            return error_page(request, 404, f"There is no stored article with id {article_id!r}.")
         return RedirectResponse("/library?deleted=1", status_code=303)
 
     @app.get("/library", response_class=HTMLResponse, include_in_schema=False)
@@ -163,7 +166,10 @@ def install_pages(app: FastAPI, runtime) -> None:
         filters = {k: (params.get(k) or "").strip() for k in keys}
         error = ""
         try:
-            page_number = max(1, int(params.get("page") or 1))
+            page_text = (params.get("page") or "1").strip()
+            if not page_text.isdigit():
+                raise InputError(f"page must be a whole number, not {page_text[:20]!r}")
+            page_number = max(1, int(page_text))
             genre, technique = check_filters(filters["genre"], filters["technique"])
             sort = filters["sort"] if filters["sort"] in ("updated", "date", "score") else "updated"
             listing = await run_in_threadpool(
@@ -185,6 +191,8 @@ def install_pages(app: FastAPI, runtime) -> None:
             "outlets": outlets, "genres": GENRES, "techniques": TECHNIQUE_NAMES, "pages": pages,
             "previous_link": page_link(listing["page"] - 1) if listing["page"] > 1 else "",
             "next_link": page_link(listing["page"] + 1) if listing["page"] < pages else "",
+            # a page past the end (an old link, a hand-edited URL): say so and link the last page
+            "last_link": page_link(pages) if listing["total"] and listing["page"] > pages else "",
             "deleted": params.get("deleted") == "1", "filtered": bool(active),
         }, 400 if error else 200)
 
@@ -218,8 +226,12 @@ def install_pages(app: FastAPI, runtime) -> None:
                     continue
                 if text.strip() and url:
                     raise InputError(f"article {i}: give its text or its URL, not both")
-                items.append(ArticleInput(text=text if text.strip() else None, url=url or None,
-                                          outlet=slot["outlet"].strip() or None, title=slot["title"].strip() or None))
+                try:
+                    items.append(ArticleInput(text=text if text.strip() else None, url=url or None,
+                                              outlet=slot["outlet"].strip() or None,
+                                              title=slot["title"].strip() or None))
+                except ValidationError as exc:  # e.g. an outlet name over the length limit
+                    raise InputError(f"article {i}: {validation_message(exc)}") from None
             if len(items) < 2:
                 raise InputError("give at least two articles to compare")
             result = await run_compare(runtime, CompareRequest(articles=items, store=form.get("store") == "on"))
