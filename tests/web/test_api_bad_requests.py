@@ -105,3 +105,12 @@ def test_library_pages_past_the_end_bad_page_numbers_and_missing_deletes_say_so(
     assert "page must be a whole number" in bad.text and "invalid literal" not in bad.text
     missing = client.post("/articles/no-such-id/delete", follow_redirects=False)
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("published", ["2026-13-45", "2026-02-30", "tomorrow"])
+def test_a_publication_date_that_does_not_exist_is_refused(client, published):
+    response = client.post("/api/analyze", json={"text": SAMPLE_ARTICLE, "published": published})
+    assert response.status_code == 422 and "published" in response.json()["error"], response.text
+    form = client.post("/api/analyze", data={"text": SAMPLE_ARTICLE, "published": published})
+    assert form.status_code == 422, form.text
+    assert client.get("/api/articles").json()["total"] == 0

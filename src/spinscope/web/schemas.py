@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_COMPARE_ARTICLES = 10
 
@@ -25,6 +26,22 @@ class ArticleInput(BaseModel):
     title: Optional[str] = Field(None, max_length=1000)
     outlet: Optional[str] = Field(None, max_length=200)
     published: Optional[str] = Field(None, max_length=64, description="Publication date, ISO 8601 (YYYY-MM-DD).")
+
+    @field_validator("published")
+    @classmethod
+    def _a_real_date(cls, value: Optional[str]) -> Optional[str]:
+        # the library files an article under this day; a date that does not exist would silently become the
+        # day it was stored
+        if value is None or not value.strip():
+            return None
+        day = value.strip()[:10]
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise ValueError(f"must be an ISO 8601 date such as 2026-11-02, not {value[:40]!r}") from None
+        if len(day) != 10:
+            raise ValueError(f"must be an ISO 8601 date such as 2026-11-02, not {value[:40]!r}")
+        return value.strip()
 
     @model_validator(mode="after")
     def _one_source(self):
