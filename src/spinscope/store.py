@@ -294,8 +294,8 @@ class Store:
             conditions.append(articles.c.score <= float(score_max))
         if q and q.strip():
             search = self._search_condition(q)
-            if search is not None:
-                conditions.append(search)
+            # a search with no word in it ("*", an emoji) matches nothing rather than everything
+            conditions.append(search if search is not None else sa.false())
         where = sa.and_(sa.true(), *conditions)
         columns = [articles.c[name] for name in (
             "id", "title", "outlet", "url", "published", "article_date", "language", "genre", "score", "word_count",

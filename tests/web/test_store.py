@@ -148,6 +148,8 @@ def test_full_text_search_words_prefix_diacritics_and_hostile_input(filled):
     assert ids(filled.list(q="FERRIES")) == ["f1"]
     for hostile in ['"', "harbour AND (", "*", "NEAR(", "a' OR 1=1 --", "title:x"]:
         filled.list(q=hostile)  # never an FTS syntax error
+    assert ids(filled.list(q="*")) == ids(filled.list(q="\U0001F600")) == []  # no word to look for: no match
+    assert filled.list(q="   ")["total"] == 4  # a blank search is no filter
 
 
 def test_pagination_and_sorting(filled):
