@@ -80,6 +80,92 @@ def test_number_contradiction_is_flagged_as_heuristic_reason():
     assert result.shared == []  # a contradicting pair is not reported as a shared claim
 
 
+NUMBER_CONFLICTS = [
+    # no names in either sentence: the closeness of the whole claim says it is about the same thing
+    ("Twelve people died in the fire, firefighters said.", "Forty people died in the fire, firefighters said.",
+     ("12", "40")),
+    # a tally counts nothing after it
+    ("The vote was 7 to 2.", "The vote was 5 to 4.", ("7", "2", "5", "4")),
+]
+
+
+@pytest.mark.parametrize("left, right, shown", NUMBER_CONFLICTS)
+def test_close_claims_with_different_numbers_are_a_contradiction_not_shared(left, right, shown):
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]})
+    assert len(result.contradictions) == 1
+    reason = result.contradictions[0][2]
+    assert all(number in reason for number in shown)
+    assert result.shared == []
+
+
+class _FixedSimilarity:
+    """Two texts at a chosen cosine: below the claim threshold, but each the other's best match."""
+
+    name = "fixed"
+
+    def __init__(self, similarity: float):
+        self.similarity = similarity
+
+    def encode(self, texts):
+        return np.array([[1.0, 0.0], [self.similarity, np.sqrt(1 - self.similarity ** 2)]])
+
+
+def test_mutual_best_pair_with_different_numbers_is_not_shared():
+    left = _claim("Twelve people died in the fire, firefighters said.", 0)
+    right = _claim("Forty people died in the fire, firefighters said.", 1)
+    result = match_claims({0: [left], 1: [right]}, encoder=_FixedSimilarity(0.38))
+    assert len(result.contradictions) == 1 and result.shared == []
+
+
+def test_a_repeated_conflicting_number_does_not_make_a_shared_claim():
+    left = _claim("Twelve people died in the fire, firefighters said.", 0)
+    right = [_claim("Forty people died in the fire, firefighters said.", 1),
+             _claim("Forty people died in the fire on Tuesday night, firefighters said.", 1)]
+    result = match_claims({0: [left], 1: right})
+    assert result.shared == [] and len(result.contradictions) == 2
+
+
+@pytest.mark.parametrize("left, right", [
+    # the same number, once in words and once in digits
+    ("Twelve people died in the fire, firefighters said.", "12 people died in the fire, firefighters said."),
+    # a number only one side gives
+    ("Twelve people died in the fire, firefighters said.",
+     "Twelve people died in the fire and 30 people were hurt, firefighters said."),
+    # "four of the eight people": both numbers count people
+    ("The fire killed four of the eight people inside, firefighters said.",
+     "The fire killed four people, firefighters said."),
+])
+def test_close_claims_with_compatible_numbers_are_shared(left, right):
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]})
+    assert result.contradictions == [] and len(result.shared) == 1
+
+
+@pytest.mark.parametrize("facts", [
+    # the same counted word, and the same bare numbers in similar wording, for different facts
+    ["Twelve people died in the fire, firefighters said.", "Forty people were hurt in the fire, firefighters said."],
+    ["The Ridgeport council vote on the new bridge was 7 to 2.",
+     "The Ridgeport council budget vote last year ended 5 to 4."],
+])
+def test_agreeing_articles_do_not_contradict_across_their_claims(facts):
+    result = match_claims({0: [_claim(t, 0) for t in facts],
+                           1: [_claim(t, 1) for t in reversed(facts)]})
+    assert result.contradictions == [] and len(result.shared) == 2
+
+
+def test_matched_claims_that_each_name_someone_else_are_not_a_contradiction():
+    # different names: two similar events, not two accounts of one
+    left = _claim("A 46-year-old man from Brenn was arrested by police on Monday.", 0)
+    right = _claim("A 40-year-old man from Korvik was arrested by police on Monday.", 1)
+    assert match_claims({0: [left], 1: [right]}).contradictions == []
+
+
+def test_contradiction_reason_shows_numbers_readably():
+    left = _claim("Norland gave the Brenn flood fund 40 million dollars, the ministry said.", 0)
+    right = _claim("Norland gave the Brenn flood fund 55 million dollars, the ministry said.", 1)
+    reason = contradiction_reason(left, right, float(claim_similarities([left, right])[0, 1]))
+    assert reason is not None and "40,000,000" in reason and "55,000,000" in reason and "e+" not in reason
+
+
 def test_negation_contradiction():
     left = _claim("Grayfield Engineering paid the Northline auditors, the ministry confirmed.", 0)
     right = _claim("Grayfield Engineering never paid the Northline auditors, the ministry confirmed.", 1)

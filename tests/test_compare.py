@@ -84,6 +84,26 @@ def test_story_claims_and_sources(result):
         assert item["detection"] == "heuristic"
 
 
+def test_conflicting_numbers_are_a_contradiction_not_a_shared_claim(tmp_path):
+    context = ("A timber warehouse burned down in the Ridgeport harbour district on Tuesday night. "
+               "The blaze started shortly after midnight and burned for six hours before crews brought it under "
+               "control. Police closed Quay Road and asked residents to keep their windows shut.")
+    deaths = {"a": ("Daily Planet", "Twelve people died in the fire, firefighters said."),
+              "b": ("Springfield Shopper", "Forty people died in the fire, firefighters said.")}
+    path = tmp_path / "fire.jsonl"
+    path.write_text("".join(json.dumps({"id": key, "outlet": outlet, "title": "Warehouse fire",
+                                        "text": f"{context} {sentence}"}) + "\n"
+                            for key, (outlet, sentence) in deaths.items()), encoding="utf-8")
+    result = compare([str(path)], analyse=False)
+    [story] = result["stories"]
+    assert story["size"] == 2
+    assert not any("died" in group["text"] for group in story["shared_claims"])
+    [item] = story["contradictions"]
+    assert [c["text"] for c in item["claims"]] == [sentence for _, sentence in deaths.values()]
+    assert "12" in item["reason"] and "40" in item["reason"]
+    assert "found by a heuristic (1)" in compare_to_text(result)
+
+
 def test_profiles_from_analysed_dicts_count_and_density():
     text = PORT_1
     start = text.index("stopped work")

@@ -19,8 +19,10 @@ each other). Matches are grouped greedily, best pairs first, with at most one cl
 group spanning several articles is a shared claim; a claim in no group is unique to its article.
 
 Contradictions are found by a HEURISTIC, reported as such: two claims of different articles about the same thing
-(similar enough and sharing a named entity) that give different numbers for the same counted thing ("12 people"
-vs "15 people"), or that say the same words except that one of them is negated.
+(similar enough and sharing a named entity, or matched as one claim without each naming someone else) that give
+different numbers for the same counted thing ("12 people" vs "15 people"; numbers that count nothing named, as in
+"the vote was 7 to 2", only in a matched pair that says the same words otherwise), or that say the same words
+except that one of them is negated. A contradicting pair is never merged into a shared claim.
 """
 
 from __future__ import annotations
@@ -109,9 +111,10 @@ further former current senior top young old local foreign per cent and or to""".
 
 
 def _counted_thing(following: str) -> str:
-    """What a number counts: the first word after it that is not a filler ("12 people", "three former officials")."""
+    """What a number counts: the first word after it that is not a filler or a number ("12 people", "three former
+    officials", "four of the eight people")."""
     for word in re.findall(r"[^\W\d_]+", following)[:4]:
-        if word.lower() not in _UNIT_SKIP:
+        if word.lower() not in _UNIT_SKIP and word.lower() not in _NUMBER_WORDS:
             return stem(word)
     return ""
 
@@ -254,11 +257,29 @@ def _content_set(text: str) -> set[str]:
     return {t for t in content_terms(_NEGATION.sub(" ", text))}
 
 
+def _same_wording(left: Claim, right: Claim) -> bool:
+    """Mostly the same content words (negations, digits and most number words aside)."""
+    left_words, right_words = _content_set(left.text), _content_set(right.text)
+    return bool(left_words and right_words) and len(left_words & right_words) / len(left_words | right_words) >= 0.5
+
+
+def _shown_numbers(claim: Claim, unit: str) -> str:
+    # in the claim's order ("7 to 2" reads 7, 2); 40,000,000 rather than 4e+07, a year without a separator
+    values = dict.fromkeys(n.value for n in claim.numbers if n.unit == unit)
+    return ", ".join(f"{v:.15g}" if unit == "year" else f"{v:,.15g}" for v in values)
+
+
 def contradiction_reason(left: Claim, right: Claim, similarity: float,
-                         threshold: float = DEFAULT_CLAIM_THRESHOLD) -> str | None:
-    """Why two claims about the same thing may contradict each other, or None (heuristic)."""
-    if similarity < CONTRADICTION_MIN_SIMILARITY or not (left.entities & right.entities):
+                         threshold: float = DEFAULT_CLAIM_THRESHOLD, counterparts: bool = False) -> str | None:
+    """Why two claims about the same thing may contradict each other, or None (heuristic).
+
+    counterparts: the two are about to be merged into one shared claim, which says they are about the same thing
+    even when they share no name ("Twelve people died in the fire."), unless each names someone else.
+    """
+    same_thing = bool(left.entities & right.entities) or (counterparts and not (left.entities and right.entities))
+    if similarity < CONTRADICTION_MIN_SIMILARITY or not same_thing:
         return None
+    same_wording = _same_wording(left, right)
     left_units: dict[str, set[float]] = {}
     for number in left.numbers:
         left_units.setdefault(number.unit, set()).add(number.value)
@@ -266,15 +287,14 @@ def contradiction_reason(left: Claim, right: Claim, similarity: float,
     for number in right.numbers:
         right_units.setdefault(number.unit, set()).add(number.value)
     for unit in sorted(set(left_units) & set(right_units)):
-        if unit and not (left_units[unit] & right_units[unit]):
-            shown = "years" if unit == "year" else unit
+        # a number that counts nothing named ("was 7 to 2") is only comparable in two claims matched as one
+        # that say the same otherwise
+        if (unit or (counterparts and same_wording)) and not (left_units[unit] & right_units[unit]):
+            shown = {"year": "years", "": "bare numbers"}.get(unit, unit)
             return (f"different numbers for the same thing ({shown}): "
-                    f"{', '.join(f'{v:g}' for v in sorted(left_units[unit]))} vs "
-                    f"{', '.join(f'{v:g}' for v in sorted(right_units[unit]))}")
-    if left.negated != right.negated and similarity >= threshold:
-        left_words, right_words = _content_set(left.text), _content_set(right.text)
-        if left_words and right_words and len(left_words & right_words) / len(left_words | right_words) >= 0.5:
-            return "the same statement, negated in one of the articles"
+                    f"{_shown_numbers(left, unit)} vs {_shown_numbers(right, unit)}")
+    if left.negated != right.negated and similarity >= threshold and same_wording:
+        return "the same statement, negated in one of the articles"
     return None
 
 
@@ -348,6 +368,11 @@ def match_claims(claims_by_article: dict[int, list[Claim]], encoder: ClaimEncode
             continue
         if {claims[k].article for k in members[a]} & {claims[k].article for k in members[b]}:
             continue  # one claim per article in a group keeps groups from chaining through repetitions
+        # about to become one shared claim: only if the two agree, also when they name nobody
+        reason = contradiction_reason(claims[i], claims[j], float(similarity[i, j]), threshold, counterparts=True)
+        if reason:
+            result.contradictions.append((claims[i], claims[j], reason, float(similarity[i, j])))
+            continue
         members[a].extend(members.pop(b))
         joined[a].extend(joined.pop(b) + [float(similarity[i, j])])
         for k in members[a]:
@@ -365,6 +390,7 @@ def match_claims(claims_by_article: dict[int, list[Claim]], encoder: ClaimEncode
         result.unique.setdefault(article, [])
         result.unique[article].sort(key=lambda c: c.start)
     result.shared.sort(key=lambda g: (-len(g.articles), -g.similarity, g.claims[0].article, g.claims[0].start))
+    result.contradictions.sort(key=lambda c: -c[3])
     return result
 
 
