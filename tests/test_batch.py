@@ -27,12 +27,15 @@ from spinscope.batch_io import (  # noqa: E402
     is_failure,
     iter_inputs,
     manifest_path,
+    missing_inputs,
 )
 from spinscope.errors import InputError, ModelError  # noqa: E402
 from spinscope.settings import Settings  # noqa: E402
 from spinscope.types import Article  # noqa: E402
 from batch_helpers import (FAST, POOL, article_text, corpus_inputs, output_ids, read_jsonl,  # noqa: E402
                            write_corpus)
+from cli_helpers import run_cli  # noqa: E402
+from test_cli import assert_one_line_error  # noqa: E402
 
 
 
@@ -180,14 +183,50 @@ def test_resume_drops_torn_writes_and_finishes_the_rest(corpus, tmp_path):
     assert len(read_jsonl(Path(report.failures_file))) == expected["failures"]
 
 
-def test_duplicate_ids_and_missing_inputs_are_failures(tmp_path):
+def test_duplicate_ids_are_failures(tmp_path):
     feed = tmp_path / "dupes.jsonl"
     feed.write_text("\n".join(json.dumps({"id": "same", "text": article_text(n)}) for n in range(2)) + "\n")
-    report = run_batch([str(feed), str(tmp_path / "nowhere.jsonl"), str(tmp_path / "*.nothing")],
-                       tmp_path / "out.jsonl", Settings(), BatchOptions(**FAST))
-    assert (report.items, report.results, report.failures) == (4, 1, 3)
-    reasons = " | ".join(f["reason"] for f in read_jsonl(Path(report.failures_file)))
-    assert "duplicate id 'same'" in reasons and "no such file" in reasons and "no file matches" in reasons
+    report = run_batch([str(feed)], tmp_path / "out.jsonl", Settings(), BatchOptions(**FAST))
+    assert (report.items, report.results, report.failures) == (2, 1, 1)
+    (failure,) = read_jsonl(Path(report.failures_file))
+    assert "duplicate id 'same'" in failure["reason"]
+
+
+def test_missing_inputs_are_refused_before_any_output_exists(tmp_path):
+    """A typo'd input must not leave files that make the corrected command say "already exists"."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"a{n}", "text": article_text(n)}) + "\n" for n in range(2)))
+    (tmp_path / "empty").mkdir()
+    output = tmp_path / "out.jsonl"
+    for inputs, reason in (([tmp_path / "nowhere.jsonl"], "nowhere.jsonl: no such file"),
+                           ([feed, tmp_path / "nowhere.jsonl"], "nowhere.jsonl: no such file"),
+                           ([feed, tmp_path / "*.nothing"], "no file matches"),
+                           ([tmp_path / "empty"], "no article found")):
+        with pytest.raises(InputError, match=reason):
+            run_batch([str(i) for i in inputs], output, Settings(), BatchOptions(**FAST))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "feed.jsonl"], inputs
+    first = run_batch([str(feed)], output, Settings(), BatchOptions(**FAST))  # the corrected command just runs
+    assert first.results == 2
+    kept = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    for options in (dict(resume=True), dict(overwrite=True)):  # nor may they touch an earlier run's output
+        for inputs in ([tmp_path / "nowhere.jsonl"], [tmp_path / "empty"]):
+            with pytest.raises(InputError):
+                run_batch([str(i) for i in inputs], output, Settings(), BatchOptions(**options, **FAST))
+            assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == kept
+
+
+def test_a_url_with_a_query_is_fetched_not_globbed():
+    url = "http://127.0.0.1:9/story?id=1"  # refused by the URL policy before any connection
+    assert missing_inputs([url]) == []
+    (failure,) = iter_inputs([url], Settings())
+    assert "loopback" in failure.reason and "no file matches" not in failure.reason
+
+
+def test_cli_missing_input_is_one_line_and_leaves_nothing(tmp_path):
+    proc = run_cli("batch", str(tmp_path / "nothere.jsonl"), "-o", str(tmp_path / "g3.jsonl"), "--workers", "0")
+    line = assert_one_line_error(proc)
+    assert proc.returncode == 2 and "nothere.jsonl: no such file or directory" in line
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_semeval_layout_reads_subtask3_copy_once(tmp_path):

@@ -66,6 +66,21 @@ def test_crlf_is_kept_byte_for_byte(tmp_path):
     assert [article.text[p.start:p.end] for p in article.paragraphs] == ["Title", "First line.", "Second line."]
 
 
+def test_cr_only_and_mixed_line_ends_give_the_title_and_paragraphs(tmp_path):
+    path = tmp_path / "oldmac.txt"
+    path.write_bytes(b"Crisis in the council\r\rThe evil regime lied again! Shame on them.\rA second line.\r")
+    article = segment(load_one(path))
+    assert article.text == path.read_bytes().decode("utf-8")  # kept byte for byte
+    assert article.title == "Crisis in the council"
+    assert [(p.line, article.text[p.start:p.end]) for p in article.paragraphs] == [
+        (1, "Crisis in the council"), (3, "The evil regime lied again! Shame on them."), (4, "A second line.")]
+    assert [article.text[s.start:s.end] for s in article.sentences][1:] == [
+        "The evil regime lied again!", "Shame on them.", "A second line."]
+    mixed = from_text(" \r\r\n Headline \rBody.\r\nMore body.\n")
+    assert mixed.title == "Headline"
+    assert [mixed.text[p.start:p.end] for p in segment(mixed).paragraphs] == ["Headline", "Body.", "More body."]
+
+
 def test_utf8_bom_is_stripped(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbfTitle\n\nBody.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,10 +18,10 @@ def split(text: str) -> list[str]:
 
 def check_invariants(text: str) -> Article:
     article = segment(Article(text=text))
-    lines = text.split("\n")
-    line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line) + 1)
+    # a line ends at "\r\n", "\r" or "\n", as editors and Python's universal newlines read it
+    breaks = list(re.finditer(r"\r\n?|\n", text))
+    line_starts = [0] + [b.end() for b in breaks]
+    lines = [text[s:e] for s, e in zip(line_starts, [b.start() for b in breaks] + [len(text)])]
     # every line with visible content is a paragraph, in order, and nothing else is
     assert [p.line for p in article.paragraphs] == [n for n, line in enumerate(lines, 1) if strip_blank(line)]
     previous_end = 0
@@ -64,6 +66,23 @@ def test_crlf_line_ends_stay_outside_paragraphs():
     result = paragraphs(text)
     assert [(p.line, text[p.start:p.end]) for p in result] == [(1, "Title"), (3, "Body one."), (4, "Body two.")]
     check_invariants(text)
+
+
+def test_cr_only_line_ends_split_lines_without_changing_the_text():
+    text = "Crisis\rold mac\r\rThe evil regime lied again! Shame on these traitors.\r"
+    article = check_invariants(text)
+    assert [(p.line, text[p.start:p.end]) for p in article.paragraphs] == [
+        (1, "Crisis"), (2, "old mac"), (4, "The evil regime lied again! Shame on these traitors.")]
+    assert [(s.paragraph, text[s.start:s.end]) for s in article.sentences] == [
+        (0, "Crisis"), (1, "old mac"), (2, "The evil regime lied again!"), (2, "Shame on these traitors.")]
+
+
+def test_mixed_line_ends_count_crlf_as_one_break():
+    text = "Title\r\n\rOne. Two.\n\r\nThree!\rFour?\n"
+    article = check_invariants(text)
+    assert [(p.line, text[p.start:p.end]) for p in article.paragraphs] == [
+        (1, "Title"), (3, "One. Two."), (5, "Three!"), (6, "Four?")]
+    assert [text[s.start:s.end] for s in article.sentences] == ["Title", "One.", "Two.", "Three!", "Four?"]
 
 
 def test_invisible_characters_are_not_content():
@@ -137,6 +156,7 @@ def test_sentence_offsets_are_absolute_and_stay_inside_the_range():
 def test_a_line_break_always_ends_a_sentence():
     text = "Headline without a stop\nthe body starts lowercase."
     assert split(text) == ["Headline without a stop", "the body starts lowercase."]
+    assert split(text.replace("\n", "\r")) == ["Headline without a stop", "the body starts lowercase."]
 
 
 def test_segment_links_sentences_to_paragraphs():

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cluster import Entity, named_entities
+from .segment import line_bounds
 
 KINDS = ("outlet", "person", "official", "anonymous", "document")
 
@@ -457,13 +458,7 @@ _SINGLE_RE = re.compile("[" + re.escape(_SINGLE_OPEN + _SINGLE_CLOSE) + "]")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
-    out = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((offset, offset + len(line)))
-        offset += len(line) + 1
-    return out
+    return [(start, end) for start, end in line_bounds(text) if text[start:end].strip()]
 
 
 def find_quote_spans(text: str) -> list[tuple[int, int, int, int]]:

@@ -13,6 +13,7 @@ Durability and `resume` are described in `batch_io` and docs/batch.md.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
@@ -32,6 +33,7 @@ from .batch_io import (
     iter_inputs,
     make_writer,
     manifest_path,
+    missing_inputs,
     read_manifest,
     remove_previous_run,
     require_batch_dependencies,
@@ -436,6 +438,7 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
     output = Path(output)
     fmt = format_for(output, options.format)
     own_files = (output, manifest_path(output), failures_path(output))
+    inputs = list(inputs)  # read more than once below: a generator would be empty the second time
     clash = {str(i) for i in inputs if Path(i).exists() and Path(i).resolve() in {p.resolve() for p in own_files}}
     if clash:
         raise InputError(f"{sorted(clash)[0]} is this batch's own output; choose another --output")
@@ -444,6 +447,17 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
     workers = (os.cpu_count() or 1) if options.workers is None else options.workers
     if workers == 0 and options.engine == "dask":
         raise InputError("the dask engine needs at least one worker")
+    # a typo'd or empty input is refused before any output file exists: such files (or --overwrite's deletion of
+    # the earlier output) would otherwise block or spoil the corrected re-run
+    missing = missing_inputs(inputs)
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{missing[0]}{more}; nothing could be analysed")
+    items = iter_inputs(inputs, settings, skip=own_files)
+    first = next(items, None)
+    if first is None:
+        raise InputError("no article found in " + ", ".join(map(str, inputs)))
+    items = itertools.chain([first], items)
 
     report = BatchReport(output=str(output), failures_file=str(failures_path(output)),
                          manifest_file=str(manifest_path(output)), format=fmt, engine=options.engine,
@@ -460,10 +474,8 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
                 report.workers = engine.workers
         else:
             engine = _LocalEngine(settings, workers) if workers else _InlineEngine(settings)
-        _drive(engine, run, iter_inputs(inputs, settings, skip=own_files), options, report, progress.advance,
+        _drive(engine, run, items, options, report, progress.advance,
                window=options.max_in_flight or 2 * max(1, report.workers))
-        if report.items == 0:
-            raise InputError("no article found in " + ", ".join(map(str, inputs)))
     except KeyboardInterrupt:
         cancelled = True
         raise Interrupted(

@@ -76,6 +76,8 @@ def iter_inputs(inputs: Iterable[str | os.PathLike], settings: Settings,
         path = Path(name)
         if path.exists():
             yield from _iter_path(path, settings, skip)
+        elif name.startswith(("http://", "https://")):  # before globs: "?" is a URL's query, not a wildcard
+            yield from _iter_ingest(name, settings)
         elif _GLOB_CHARS & set(name):
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
@@ -83,10 +85,24 @@ def iter_inputs(inputs: Iterable[str | os.PathLike], settings: Settings,
             for match in matches:
                 if Path(match).resolve() not in skip:
                     yield from _iter_path(Path(match), settings, skip)
-        elif name.startswith(("http://", "https://")):
-            yield from _iter_ingest(name, settings)
         else:
             yield ReadFailure(name, f"{name}: no such file or directory")
+
+
+def missing_inputs(inputs: Iterable[str | os.PathLike]) -> list[str]:
+    """Why named inputs cannot be found (no such path, a glob matching nothing), one line each, decided as
+    `iter_inputs` decides, without reading anything: a batch refuses these before it creates any output."""
+    problems = []
+    for raw in inputs:
+        name = str(raw)
+        if Path(name).exists() or name.startswith(("http://", "https://")):
+            continue
+        if _GLOB_CHARS & set(name):
+            if next(glob.iglob(name, recursive=True), None) is None:
+                problems.append(f"{name}: no file matches this pattern")
+        else:
+            problems.append(f"{name}: no such file or directory")
+    return problems
 
 
 def _iter_path(path: Path, settings: Settings,
@@ -282,7 +298,7 @@ def estimate_total(inputs: Iterable[str | os.PathLike]) -> int | None:
             name = str(raw)
             paths = [Path(name)] if Path(name).exists() else [Path(m) for m in sorted(glob.glob(name, recursive=True))]
             if not paths:
-                total += 1  # it becomes one failure
+                total += 1  # a URL (or a missing input): one item
             for path in paths:
                 total += _estimate_path(path)
     except Exception:  # only an estimate: never let it stop the run
@@ -459,8 +475,10 @@ class CsvWriter:
 
     def _write_row(self, values: list[Any]) -> None:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(values)
-        self.file.write(buffer.getvalue().encode("utf-8"))
+        # the csv module quotes only fields holding a character of the line terminator: "\r\n" makes it quote
+        # every field with a CR or LF (an unquoted bare CR splits the row for readers); rows still end in "\n"
+        csv.writer(buffer, lineterminator="\r\n").writerow(values)
+        self.file.write((buffer.getvalue()[:-2] + "\n").encode("utf-8"))
 
     def write(self, result: dict[str, Any]) -> None:
         row = result_row(result, self.include_text)

@@ -37,6 +37,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .segment import line_bounds
+
 DEFAULT_STORY_THRESHOLD = 0.25
 DEFAULT_WINDOW_DAYS = 10
 EXACT_LIMIT = 1500
@@ -200,15 +202,13 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in title case without closing punctuation (headlines, "Sponsored Links"): their capitals
     say nothing about names."""
     spans = []
-    offset = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
+    for start, end in line_bounds(text):
+        stripped = text[start:end].strip()
         words = [w for w in _WORD.findall(stripped) if len(w) >= 4]
         if words and not stripped.endswith((".", "!", "?", ":", "\"", "”", "»")):
             capitalised = sum(1 for w in words if w[:1].isupper())
             if capitalised >= 2 and capitalised >= 0.7 * len(words):
-                spans.append((offset, offset + len(line)))
-        offset += len(line) + 1
+                spans.append((start, end))
     return spans
 
 

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from urllib.parse import quote, urljoin, urlsplit
 
 from .errors import InputError
-from .segment import strip_blank
+from .segment import line_bounds, strip_blank
 from .settings import Settings
 from .types import Article
 
@@ -176,8 +176,8 @@ def _read_file(path: Path, settings: Settings) -> bytes:
 
 
 def _first_line(text: str) -> str:
-    for line in text.split("\n"):
-        stripped = strip_blank(line)
+    for start, end in line_bounds(text):  # the line breaks segmentation uses, bare "\r" included
+        stripped = strip_blank(text[start:end])
         if stripped:
             return stripped[:300]
     return ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from .types import Article, Paragraph, Sentence
 
@@ -55,6 +56,8 @@ _ORDINAL_NOUNS = frozenset("""
 """.split())
 _NO_SPLIT_BEFORE = ",;:"
 _DASHES = "—–-"
+# A line ends at "\r\n", a bare "\r" (old Mac files) or "\n"; "\r\n" is one break, so SemEval line numbers hold.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -72,24 +75,25 @@ def strip_blank(text: str) -> str:
     return text.strip(BLANK_CHARS)
 
 
+def line_bounds(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line of text[start:end], line break excluded (see `_LINE_BREAK`)."""
+    end = len(text) if end is None else end
+    for match in _LINE_BREAK.finditer(text, start, end):
+        yield start, match.start()
+        start = match.end()
+    yield start, end
+
+
 def paragraphs(text: str) -> list[Paragraph]:
     """Every line holding visible characters is a paragraph; offsets exclude the line break and edge blanks.
 
-    Lines are split at "\\n" only (so "\\r\\n" files keep their SemEval line numbers; "\\r" is trimmed as blank).
-    """
+    Lines end at "\\r\\n", "\\r" or "\\n" (so "\\r\\n" files keep their SemEval line numbers)."""
     result = []
-    line_start = 0
-    number = 0
-    while True:
-        number += 1
-        newline = text.find("\n", line_start)
-        line_end = len(text) if newline < 0 else newline
+    for number, (line_start, line_end) in enumerate(line_bounds(text), 1):
         left, right = _strip_bounds(text, line_start, line_end)
         if left < right:
             result.append(Paragraph(index=len(result), line=number, start=left, end=right))
-        if newline < 0:
-            return result
-        line_start = newline + 1
+    return result
 
 
 def _word_before(text: str, lower_bound: int, position: int) -> str:
@@ -168,14 +172,8 @@ def sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences inside text[start:end] as absolute half-open offsets, blanks trimmed; a line break always
     ends a sentence."""
     result: list[tuple[int, int]] = []
-    line_start = start
-    while line_start <= end:
-        newline = text.find("\n", line_start, end)
-        line_end = end if newline < 0 else newline
+    for line_start, line_end in line_bounds(text, start, end):
         _sentences_in_line(text, line_start, line_end, result)
-        if newline < 0:
-            break
-        line_start = newline + 1
     return result
 
 

@@ -34,6 +34,19 @@ def hostile_article(payload: str, url: str = "") -> Article:
                    language="en")
 
 
+def store_published(database, article_id: str, published: str) -> None:
+    """Give a stored article a `published` value straight in the database, as `batch --db` would."""
+    from spinscope.store import Store
+
+    store = Store(database)
+    try:
+        result = store.get(article_id)
+        store.save(dict(result, published=published))
+        assert store.get(article_id)["published"] == published
+    finally:
+        store.close()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the HTML report
 
@@ -57,16 +70,18 @@ def hostile_client(model_settings, tmp_path_factory):
 
     from spinscope.web.app import create_app
 
-    app = create_app(model_settings, tmp_path_factory.mktemp("hostile") / "library.db")
+    database = tmp_path_factory.mktemp("hostile") / "library.db"
+    app = create_app(model_settings, database)
     with TestClient(app, raise_server_exceptions=False) as client:
         ids = []
         for payload in SCRIPT_PAYLOADS:
             article = hostile_article(payload)
             response = client.post("/api/analyze", json={
-                "text": article.text, "title": article.title, "outlet": article.outlet,
-                "published": article.published})
+                "text": article.text, "title": article.title, "outlet": article.outlet})
             assert response.status_code == 200, response.text
             ids.append(response.json()["id"])
+            # the API takes only real dates; a batch job stores whatever its JSONL says
+            store_published(database, ids[-1], article.published)
         client.stored_ids = ids
         yield client
 
@@ -169,9 +184,10 @@ def test_web_ui_runs_no_payload_in_chromium(browser, model_settings, tmp_path):
         base = server.url
         stored = httpx.post(f"{base}/api/analyze", json={
             "text": "\n".join(SCRIPT_PAYLOADS + FLAGGED), "title": SCRIPT_PAYLOADS[0],
-            "outlet": SCRIPT_PAYLOADS[1][:200], "published": SCRIPT_PAYLOADS[6][:64]}, timeout=60)
+            "outlet": SCRIPT_PAYLOADS[1][:200]}, timeout=60)
         assert stored.status_code == 200, stored.text
         article_id = stored.json()["id"]
+        store_published(tmp_path / "library.db", article_id, SCRIPT_PAYLOADS[6][:64])
         for path in (f"/articles/{quote(article_id)}", f"/library?q={quote('patriot')}", "/dashboard"):
             dialogs, pwned = visit_and_poke(browser, base + path)
             assert dialogs == [] and pwned is None, path

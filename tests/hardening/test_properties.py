@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
@@ -39,12 +40,16 @@ def check_result(text: str, article: Article) -> dict:
     """Every invariant the canonical result promises; returns the dict."""
     assert article.text == text
     # paragraphs: one per line holding visible characters, in order, trimmed of blanks, never crossing a line break
-    lines = text.split("\n")
+    # (lines end at "\r\n", a bare "\r" or "\n"; worked out here independently of spinscope.segment)
+    line_starts, lines, position = [], [], 0
+    for match in re.finditer("\r\n|\r|\n", text):
+        line_starts.append(position)
+        lines.append(text[position:match.start()])
+        position = match.end()
+    line_starts.append(position)
+    lines.append(text[position:])
     expected = [number for number, line in enumerate(lines, 1) if strip_blank(line)]
     assert [p.line for p in article.paragraphs] == expected
-    line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line) + 1)
     previous_end = -1
     for paragraph in article.paragraphs:
         start_of_line = line_starts[paragraph.line - 1]

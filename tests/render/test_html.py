@@ -102,22 +102,26 @@ def fragments_text(root: Node, span_id: str) -> str:
     return "".join(m.text() for m in root.find_all("mark", data_span=span_id))
 
 
+def line_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line; a line ends at "\r\n", a bare "\r" or "\n" (the break itself excluded)."""
+    ranges, position = [], 0
+    for match in re.finditer("\r\n|\r|\n", text):
+        ranges.append((position, match.start()))
+        position = match.end()
+    return ranges + [(position, len(text))]
+
+
 def expected_visible(text: str, start: int, end: int) -> str:
     """text[start:end] without the line breaks and blank lines that separate paragraphs."""
-    lines, offset = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append(text[max(start, offset):min(end, offset + len(line))] if start < offset + len(line)
-                         and end > offset else "")
-        offset += len(line) + 1
-    return "".join(lines)
+    return "".join(text[max(start, left):min(end, right)] if start < right and end > left else ""
+                   for left, right in line_ranges(text) if text[left:right].strip())
 
 
 def check_page(result: dict) -> Node:
     """Well-formed; paragraphs re-concatenate to the text; each span's marks show exactly text[start:end]."""
     root = parse(to_html([result]))
     text = result["text"]
-    assert body_lines(root) == [line for line in text.split("\n") if line.strip()]
+    assert body_lines(root) == [text[a:b] for a, b in line_ranges(text) if text[a:b].strip()]
     for number, span in enumerate(sorted(result["spans"], key=lambda s: (s["start"], -s["end"])), 1):
         assert fragments_text(root, f"a0-s{number}") == expected_visible(text, span["start"], span["end"])
     return root
@@ -354,12 +358,13 @@ def test_multibyte_combining_rtl_and_spans_at_both_ends():
              (len(text) - 1, len(text), "Exaggeration-Minimisation", 0.5),  # the last character
              (*at(text, "ends with emoji 🎉"), "Loaded_Language", 0.7)]
     root = check_page(make_result(text, spans))
-    assert body_lines(root)[2] == "  \t indented line with trailing spaces   \r"
+    assert body_lines(root)[2] == "  \t indented line with trailing spaces   "  # its "\r\n" is the line break
 
 
-def test_cr_is_kept_as_a_character_reference():
-    page = to_html([make_result("Line one\r\nLine two")])
-    assert "Line one&#13;" in page
+def test_crlf_and_bare_cr_are_line_breaks_not_characters_of_the_line():
+    for text in ("Line one\r\nLine two", "Line one\rLine two"):
+        root = parse(to_html([make_result(text)]))
+        assert body_lines(root) == ["Line one", "Line two"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

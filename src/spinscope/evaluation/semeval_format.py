@@ -29,6 +29,7 @@ from typing import Iterable, Mapping, Sequence
 
 from ..data import read_text_file
 from ..errors import InputError
+from ..segment import line_bounds
 from ..taxonomy import normalise_technique
 from ..types import Article
 from .metrics import SpanTuple, article_keys
@@ -217,7 +218,7 @@ def _template_lines(template) -> dict[str, list[int]]:
 
 def label_rows(text: str) -> list[int]:
     """The subtask-3 rows of an article: 1-based numbers of the lines with non-whitespace content."""
-    return [number for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return [number for number, (start, end) in enumerate(line_bounds(text), 1) if text[start:end].strip()]
 
 
 def subtask3_labels(articles: Sequence[Article], template=None) -> dict[tuple[str, int], list[str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from ..errors import InputError
+from ..segment import line_bounds
 from ..taxonomy import BY_NAME, CATEGORIES, TECHNIQUE_NAMES
 from ..taxonomy_i18n import LANGUAGE_NAMES, example_for, language_code
 
@@ -254,13 +255,8 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
 
     Lines keep their leading/trailing spaces so that the rendered text re-concatenates to the original exactly.
     """
-    lines = []
-    offset = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            lines.append((number, offset, offset + len(line)))
-        offset += len(line) + 1
-    return lines
+    return [(number, start, end) for number, (start, end) in enumerate(line_bounds(text), 1)
+            if text[start:end].strip()]
 
 
 # ---------------------------------------------------------------- article-level fields

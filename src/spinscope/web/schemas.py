@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -34,14 +34,17 @@ class ArticleInput(BaseModel):
         # day it was stored
         if value is None or not value.strip():
             return None
-        day = value.strip()[:10]
-        try:
-            date.fromisoformat(day)
+        value = value.strip()
+        try:  # a day (2026-11-02) or a moment of it (2026-11-02T09:30:00Z); not the compact 20261102
+            if value[4:5] != "-":
+                raise ValueError
+            if len(value) > 10:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            else:
+                date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"must be an ISO 8601 date such as 2026-11-02, not {value[:40]!r}") from None
-        if len(day) != 10:
-            raise ValueError(f"must be an ISO 8601 date such as 2026-11-02, not {value[:40]!r}")
-        return value.strip()
+        return value
 
     @model_validator(mode="after")
     def _one_source(self):
