@@ -428,6 +428,21 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow.html":
             time.sleep(1.5)
             self._send(200, ARTICLE_HTML, {"Content-Type": "text/html"})
+        elif path in ("/drip-body.html", "/drip-headers.html"):
+            # a byte every 0.1 s for up to 5 s: each wait is short, the whole response is not
+            try:
+                if path == "/drip-body.html":
+                    self._send(200, b"<p>", {"Content-Type": "text/html"})
+                    drip = b"x" * 50
+                else:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    drip = b"X-Slow: " + b"y" * 42
+                for byte in drip:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:  # the client gave up: expected
+                pass
         elif path == "/redirect":
             self._send(302, headers={"Location": "/article.html"})
         elif path == "/redirect-loop":
@@ -521,6 +536,15 @@ def test_responses_over_the_limit_are_refused(server):
     assert "5.0 kB is over the 1.0 kB input limit" in error_of(fetch_url, f"{server}/big-with-length.html", small)
     bomb = error_of(fetch_url, f"{server}/gzip-bomb.html", LOCAL.with_changes(max_input_bytes=100_000))
     assert "(decompressed) is over the 100.0 kB input limit" in bomb
+
+
+@pytest.mark.parametrize("path", ["/drip-body.html", "/drip-headers.html"])
+def test_a_server_that_drips_bytes_is_cut_off_at_the_fetch_timeout(server, path):
+    started = time.monotonic()
+    message = error_of(fetch_url, f"{server}{path}", LOCAL.with_changes(fetch_timeout=1.0))
+    elapsed = time.monotonic() - started
+    assert "timed out" in message, message
+    assert elapsed < 3.5, f"the fetch took {elapsed:.1f} s against a 1 s limit (the drip lasts 5 s)"
 
 
 def test_unreachable_and_slow_servers(server, closed_port):

@@ -18,6 +18,7 @@ import re
 import socket
 import ssl
 import sys
+import threading
 import time
 import unicodedata
 import zlib
@@ -444,6 +445,16 @@ def _connection(scheme: str, host: str, port: int, address: str, timeout: float)
     return connection
 
 
+def _cut_off(connection: http.client.HTTPConnection) -> None:
+    """Unblock a read that is still waiting at the fetch's deadline (the reader then reports the timeout)."""
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
+
+
 def _fetch_error(url: str, error: BaseException) -> InputError:
     if isinstance(error, InputError):
         return error
@@ -483,9 +494,9 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings,
         raise InputError(f"{url}: cannot fetch (unsupported content encoding {encoding!r})")
     chunks, total = [], 0
     while True:
-        if time.monotonic() > deadline:
+        chunk = response.read1(_READ_CHUNK)  # what has arrived: a slow drip still reaches the deadline check
+        if time.monotonic() > deadline:  # also when the watchdog cut the connection: that end is not the body's
             raise InputError(f"{url}: cannot fetch (timed out after {settings.fetch_timeout:g} s)")
-        chunk = response.read(_READ_CHUNK)
         if not chunk:
             break
         if decompressor is not None:
@@ -521,7 +532,7 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
                                                                 if parts.query else "")
         headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
                    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
-        connection = None
+        connection = watchdog = None
         last_error: BaseException | None = None
         try:
             for address in addresses:
@@ -536,6 +547,12 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
                     connection = None
             if connection is None:
                 raise _fetch_error(url, last_error or OSError("no address could be reached"))
+            # the socket timeout bounds each wait, not the whole fetch: a server that drips a byte now and then
+            # would hold the fetch (and a web worker) for as long as it likes, so the connection is cut at the
+            # deadline
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut_off, (connection,))
+            watchdog.daemon = True
+            watchdog.start()
             response = connection.getresponse()
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
@@ -550,8 +567,12 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
         except InputError:
             raise
         except (OSError, http.client.HTTPException, ssl.SSLError, zlib.error, ValueError) as error:
+            if time.monotonic() > deadline:  # cut off by the watchdog, whatever the half-read response raised
+                error = TimeoutError()
             raise _fetch_error(url, error) from None
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             if connection is not None:
                 connection.close()
     raise InputError(f"{url}: cannot fetch (more than {MAX_REDIRECTS} redirects)")
