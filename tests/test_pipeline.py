@@ -58,6 +58,10 @@ def test_analysing_an_analysed_article_again_replaces_its_results():
     spans, warnings, score = list(first.spans), list(first.warnings), dict(first.score)
     again = analyze(first)
     assert again.spans == spans and again.warnings == warnings and again.score == score
+    # a re-analysis under other settings starts from the article as it came in, not from the last run's
+    analyze(again, Settings(language="fr", min_confidence=0.99))
+    fresh = analyze(again)
+    assert fresh.language == "en" and fresh.spans == spans and fresh.warnings == warnings
 
 
 def test_min_confidence_hides_spans_but_leaves_score_and_paragraph_labels_alone():

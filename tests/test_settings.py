@@ -37,3 +37,18 @@ def test_out_of_range_setting_is_one_line_from_the_cli():
     proc = run_cli("analyze", "-", stdin="They lie to you.", env={"SPINSCOPE_MIN_CONFIDENCE": "nan"})
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err and "min_confidence" in err and len(err.splitlines()) == 1
+
+
+def test_language_codes_are_normalised_everywhere_and_nonsense_is_refused():
+    from spinscope.pipeline import Pipeline
+    from spinscope.types import Article
+
+    assert Settings(language=" EN-us ").language == "en" and Settings(language="").language is None
+    for bad, says in (("english", "two-letter"), ("ge", "'de'"), ("po", "'pl'")):
+        with pytest.raises(ValueError, match=says):
+            Settings(language=bad)
+    text = ("Council approves the budget\n\nThe council voted on Tuesday to approve next year's budget after a "
+            "long debate about the cost of repairs to the harbour bridge.\n")
+    assert Pipeline()(Article(text=text, language="EN-GB")).language == "en"  # an input's own language field
+    odd = Pipeline()(Article(text=text, language="english"))
+    assert odd.language == "en" and any("language field" in w for w in odd.warnings)

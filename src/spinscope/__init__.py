@@ -27,7 +27,20 @@ def compare(sources, settings=None, **options):
     return _compare(sources, settings, **options)
 
 
+def __getattr__(name):
+    # the pipeline (and the models behind it) load only when asked for: `import spinscope` stays light
+    if name == "Pipeline":
+        from .pipeline import Pipeline
+
+        return Pipeline
+    if name == "Settings":
+        from .settings import Settings
+
+        return Settings
+    raise AttributeError(f"module 'spinscope' has no attribute {name!r}")
+
+
 __all__ = [
-    "Article", "Paragraph", "Sentence", "Span", "SpinscopeError", "InputError", "ModelError",
-    "analyze", "compare", "__version__",
+    "Article", "Paragraph", "Sentence", "Span", "SpinscopeError", "InputError", "ModelError", "Pipeline",
+    "Settings", "analyze", "compare", "__version__",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from .errors import Interrupted, SpinscopeError
-from .settings import Settings
+from .settings import Settings, normalise_language
 
 app = typer.Typer(
     add_completion=False,
@@ -70,16 +69,10 @@ def _confidence(value: Optional[float]) -> Optional[float]:
 def _settings(model_dir: Optional[Path], lang: Optional[str], min_confidence: Optional[float] = None) -> Settings:
     if model_dir is not None and not model_dir.is_dir():
         raise SpinscopeError(f"--model-dir {model_dir}: no such directory")
-    if lang is not None:
-        lang = lang.strip().lower() or None  # ISO 639-1 codes are lowercase: "EN" means "en"
-        if lang is not None and not re.fullmatch(r"[a-z]{2}", lang):
-            raise typer.BadParameter(f"{lang!r} is not a two-letter ISO 639-1 code (en, it, ru, fr, de, pl, ...)",
-                                     param_hint="'--lang'")
-        from .data import ISO_CODE
-
-        if ISO_CODE.get(lang, lang) != lang:  # the SemEval data folders' names, which are not language codes
-            raise typer.BadParameter(f"{lang!r} is a SemEval folder name; the language code is {ISO_CODE[lang]!r}",
-                                     param_hint="'--lang'")
+    try:
+        lang = normalise_language(lang)  # "EN" means "en"
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--lang'") from None
     try:
         return Settings.from_env(model_dir=model_dir, language=lang, min_confidence=min_confidence)
     except (TypeError, ValueError) as exc:  # a SPINSCOPE_* variable that does not parse

@@ -9,7 +9,7 @@ from pathlib import Path
 from .detectors.base import Detector, load_detector
 from .language import SUPPORTED, detect_language
 from .segment import segment
-from .settings import Settings
+from .settings import Settings, normalise_language
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,21 @@ class Pipeline:
     def __call__(self, article: Article) -> Article:
         from .aggregate import score_article
 
-        # analysing an already analysed Article replaces its results instead of adding a second copy of them
+        # analysing an already analysed Article replaces its results: it starts again from the article as it
+        # came in (its own language and ingest warnings), not from the last analysis's language and warnings
+        if article.input_state is None:
+            article.input_state = (article.language, tuple(article.warnings))
+        article.language, article.warnings = article.input_state[0], list(article.input_state[1])
         article.spans, article.genre, article.frames, article.models = [], None, [], {}
         article.hidden_spans = 0
         segment(article)
-        article.language = self.settings.language or article.language or detect_language(article.text)
+        language = self.settings.language
+        if language is None and article.language:  # the input's own (a JSONL/CSV column): "EN-gb" means "en"
+            try:
+                language = normalise_language(article.language)
+            except ValueError as exc:
+                article.warnings.append(f"the input's language field: {exc}; the language was detected instead")
+        article.language = language or detect_language(article.text)
         supported = article.language in SUPPORTED
         if not supported:
             article.warnings.append(
@@ -74,7 +84,6 @@ class Pipeline:
             if article.hidden_spans:
                 article.warnings.append(f"{article.hidden_spans} span(s) with a confidence below {cut:g} are hidden; "
                                         "the score and the paragraph labels still count them")
-        article.warnings = list(dict.fromkeys(article.warnings))  # a re-analysis repeats the same warnings
         return article
 
     def warm_up(self) -> "Pipeline":

@@ -9,6 +9,22 @@ from pathlib import Path
 PACKAGED_MODELS = Path(__file__).parent / "models"
 
 
+# the SemEval-2023 data folders' names that are not the languages' codes
+_FOLDER_NAMES = {"ge": "de", "po": "pl"}
+
+
+def normalise_language(code: str | None) -> str | None:
+    """An ISO 639-1 code as Spinscope uses it ("EN", " en-US " -> "en"; blank -> None); ValueError otherwise."""
+    if code is None or not code.strip():
+        return None
+    value = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    if len(value) != 2 or not value.isascii() or not value.isalpha():
+        raise ValueError(f"{code!r} is not a two-letter ISO 639-1 code (en, it, ru, fr, de, pl, ...)")
+    if value in _FOLDER_NAMES:
+        raise ValueError(f"{code!r} is a SemEval folder name; the language code is {_FOLDER_NAMES[value]!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     # where trained components live: <model_dir>/<component>/params.json (+ weights)
@@ -32,6 +48,7 @@ class Settings:
     span_encoder: bool = True
 
     def __post_init__(self):
+        object.__setattr__(self, "language", normalise_language(self.language))  # frozen: set once, here
         # a nonsense value fails here, once, with its name, not deep inside an analysis (nan fails every check)
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be from 0 to 1, not {self.min_confidence!r}")

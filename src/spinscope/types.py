@@ -85,6 +85,8 @@ class Article:
     models: dict[str, str] = field(default_factory=dict)  # component name -> model version
     warnings: list[str] = field(default_factory=list)
     hidden_spans: int = 0  # spans left out below Settings.min_confidence (counted in the score all the same)
+    # (language, warnings) as the article came in, before its first analysis: a re-analysis starts from them
+    input_state: tuple[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
     # gold labels when the article comes from a labelled corpus (training/evaluation only, never rendered)
     gold: dict[str, Any] = field(default_factory=dict)
 

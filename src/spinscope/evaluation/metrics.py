@@ -635,7 +635,8 @@ def _class_row(name: str, counts: Mapping[str, Any]) -> tuple:
 
 def format_report_table(report: Mapping[str, Any]) -> str:
     """Plain-text rendering of an `evaluate_articles` report (headline numbers, then per-class tables)."""
-    lines = [f"articles: {report.get('n_articles', '-')}"]
+    # evaluate_articles says n_articles; the cross-validation reports (train.evaluate_component) say articles
+    lines = [f"articles: {report.get('n_articles', report.get('articles', '-'))}"]
     headline = []
     if "genre" in report:
         g = report["genre"]
