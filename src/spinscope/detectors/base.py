@@ -20,11 +20,17 @@ class Detector:
 
     name = "detector"
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn's contract; `deep` changes nothing: no nested estimators)."""
         signature = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in signature.parameters if p != "self"}
 
     def set_params(self, **params) -> "Detector":
+        valid = self.get_params()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:  # as scikit-learn does: a misspelt name must not be ignored silently
+            raise ValueError(f"invalid parameter {unknown[0]!r} for {type(self).__name__}; valid parameters: "
+                             f"{', '.join(sorted(valid))}")
         for key, value in params.items():
             setattr(self, key, value)
         return self
@@ -63,7 +69,14 @@ class Detector:
     def load(cls, directory: str | Path) -> "Detector":
         directory = Path(directory)
         record = _read_params(directory)
-        detector = cls(**record["params"])
+        expected = f"{cls.__module__}.{cls.__qualname__}"
+        if cls is not Detector and record["class"] != expected:
+            raise ModelError(f"{directory} holds a {record['class'].rpartition('.')[2]} model, not a "
+                             f"{cls.__qualname__}; use load_detector() to load whichever it is")
+        try:
+            detector = cls(**record["params"])
+        except TypeError as exc:  # a parameter this version does not know
+            raise ModelError(f"cannot load {cls.name} model from {directory}: {exc}") from exc
         detector.version_ = record.get("version", "unknown")
         detector.metadata_ = record.get("metadata", {})
         try:
