@@ -139,3 +139,20 @@ def test_shipped_reference_is_valid_when_present():
     assert reference["definition"] == DEFINITION, "reference was built with another score definition: rebuild it"
     for values in reference["scores"].values():
         assert values == sorted(values) and all(0 <= v <= 100 for v in values)
+
+
+def test_evidence_and_its_rest_add_up_to_the_score_when_more_spans_count_than_are_listed():
+    from spinscope.aggregate import EVIDENCE_SIZE
+
+    words = [f"word{i}" for i in range(3 * EVIDENCE_SIZE)]
+    text = "Title here\n\n" + ". ".join(words) + "."
+    article = _article(text)
+    for i, word in enumerate(words):  # one span per sentence, each a little stronger than the last
+        start = text.index(word + ".")
+        article.add_span(start, start + len(word), "Doubt", 0.2 + 0.02 * i)
+    score = compute_score(article)
+    assert len(score["evidence"]) == EVIDENCE_SIZE
+    assert score["evidence_rest"]["spans"] == len(words) - EVIDENCE_SIZE
+    total = sum(e["contribution"] for e in score["evidence"]) + score["evidence_rest"]["contribution"]
+    assert total == pytest.approx(score["value"], abs=0.1)
+    assert score["evidence_rest"]["contribution"] > 0

@@ -14,7 +14,8 @@ Definition (the same for every article, language and outlet):
 C rewards how much of the text is persuasive wording; S how widespread it is (one long span in one sentence
 weighs little in S). Where spans overlap only the strongest one counts, so overlaps are never double-counted.
 Each span's contribution is its share of the score: the characters and sentences where it is the strongest
-span, so the contributions of all spans add up to the score. The percentile places the score among the
+span, so the contributions of all spans add up to the score (`evidence` keeps the strongest ten,
+`evidence_rest` the sum of the others). The percentile places the score among the
 training-corpus articles of the same language (`models/score_reference.json`).
 """
 
@@ -125,6 +126,7 @@ def compute_score(article: Article) -> dict[str, Any]:
     weighted = [(s.start, s.end, span_weight(s), i) for i, s in enumerate(article.spans) if s.end > s.start]
     weighted = [w for w in weighted if w[2] > 0]
     record: dict[str, Any] = {"value": 0.0, "definition": DEFINITION, "evidence": [],
+                              "evidence_rest": {"spans": 0, "contribution": 0.0},
                               "components": {"character_share": 0.0, "sentence_share": 0.0,
                                              "body_characters": body_chars, "sentences": len(sentence_intervals),
                                              "spans": len(article.spans)}}
@@ -164,9 +166,13 @@ def compute_score(article: Article) -> dict[str, Any]:
         entry["contribution"] = round(amount, 2)
         evidence.append(entry)
 
+    shown = {index for index, _ in top}
     record.update({
         "value": round(min(100.0, value), 1),
         "evidence": evidence,
+        # what the spans left out of `evidence` add, so that evidence + rest is the score (to rounding)
+        "evidence_rest": {"spans": len(contribution) - len(shown),
+                          "contribution": round(sum(v for i, v in contribution.items() if i not in shown), 2)},
         "percentile": percentile(value, article.language),
     })
     record["components"].update({"character_share": round(character_share, 4),

@@ -297,6 +297,12 @@ def score_facts(details: Mapping[str, Any]) -> list[str]:
     sentence = finite_number(components.get("sentence_share"))
     if character is not None and sentence is not None:
         facts.append(f"C (character share) = {character:.3f}, S (sentence share) = {sentence:.3f}")
+    rest = details.get("evidence_rest") if isinstance(details.get("evidence_rest"), Mapping) else {}
+    rest_points = finite_number(rest.get("contribution"))
+    listed = [finite_number(e.get("contribution")) for e in details.get("evidence") or [] if isinstance(e, Mapping)]
+    if rest.get("spans") and rest_points is not None and None not in listed:
+        facts.append(f"the {len(listed)} strongest spans add {sum(listed):.1f} points, the other {rest['spans']} "
+                     f"add {rest_points:.1f}")
     return facts
 
 

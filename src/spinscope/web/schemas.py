@@ -97,8 +97,10 @@ class FrameOut(BaseModel):
 
 class SummaryOut(BaseModel):
     technique_counts: dict[str, int]
-    propaganda_score: Optional[float] = Field(None, description="0-100; see `score` for definition and evidence.")
+    propaganda_score: Optional[float] = Field(None, description="0-100 (null: the technique detector did not run); "
+                                                                "see `score` for definition and evidence.")
     score: dict[str, Any]
+    hidden_spans: int = Field(0, description="Spans left out below the confidence cut-off (counted in the score).")
 
 
 class AnalysisOut(BaseModel):
