@@ -114,3 +114,17 @@ def test_a_publication_date_that_does_not_exist_is_refused(client, published):
     form = client.post("/api/analyze", data={"text": SAMPLE_ARTICLE, "published": published})
     assert form.status_code == 422, form.text
     assert client.get("/api/articles").json()["total"] == 0
+
+
+@pytest.mark.parametrize("host, status", [("127.0.0.1:8000", 200), ("localhost", 200), ("[::1]:8000", 200),
+                                          ("news.example.org", 200), ("evil.example", 400),
+                                          ("127.0.0.1.evil.example", 400)])
+def test_the_host_check_answers_in_json_like_every_other_error(settings, tmp_path, host, status):
+    app = create_app(settings, tmp_path / "library.db",
+                     allowed_hosts=["127.0.0.1", "localhost", "[::1]", "*.example.org"])
+    with TestClient(app) as test_client:
+        response = test_client.get("/healthz", headers={"host": host})
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert response.headers["content-type"] == "application/json"
+        assert "Host header" in response.json()["error"]

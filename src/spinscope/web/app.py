@@ -28,7 +28,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import InputError, ModelError, SpinscopeError
@@ -41,7 +40,8 @@ from .schemas import (
     AnalysisOut, AnalyzeRequest, ArticleInput, ArticleListOut, CompareOut, CompareRequest, ErrorOut, HealthOut,
     StatsOut,
 )
-from .security import BodyLimitMiddleware, OriginGuardMiddleware, SecurityHeadersMiddleware
+from .security import (BodyLimitMiddleware, HostGuardMiddleware, OriginGuardMiddleware,
+                       SecurityHeadersMiddleware)
 
 log = logging.getLogger("spinscope.web")
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -316,7 +316,7 @@ def create_app(settings: Settings | None = None, db_url: str | Path | None = Non
     app.add_middleware(OriginGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(max_body_bytes))
     if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+        app.add_middleware(HostGuardMiddleware, allowed_hosts=list(allowed_hosts))
 
     _install_error_handlers(app)
     _install_api(app, runtime)

@@ -81,6 +81,32 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
+class HostGuardMiddleware:
+    """Answer requests whose Host header is not one of `allowed_hosts` with 400 {"error": ...} (DNS rebinding):
+    Starlette's TrustedHostMiddleware does the same in plain text, and every error here is JSON."""
+
+    def __init__(self, app, allowed_hosts: list[str]):
+        self.app = app
+        self.exact = {h.lower() for h in allowed_hosts if not h.startswith("*.")}
+        self.suffixes = tuple(h[1:].lower() for h in allowed_hosts if h.startswith("*."))  # "*.x.org" -> ".x.org"
+
+    def allows(self, host: str) -> bool:
+        host = host.strip().lower()
+        if host.startswith("["):  # [::1]:8000
+            host = host[:host.find("]") + 1] if "]" in host else host
+        elif host.count(":") == 1:
+            host = host.split(":", 1)[0]
+        return host in self.exact or (bool(self.suffixes) and host.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+            if not self.allows(host):
+                await send_json(send, 400, "invalid Host header: this server answers only to its own names")
+                return
+        await self.app(scope, receive, send)
+
+
 class OriginGuardMiddleware:
     """Refuse writes (POST/PUT/PATCH/DELETE) sent by a browser from another site.
 
