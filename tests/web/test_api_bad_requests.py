@@ -128,3 +128,10 @@ def test_the_host_check_answers_in_json_like_every_other_error(settings, tmp_pat
     if status == 400:
         assert response.headers["content-type"] == "application/json"
         assert "Host header" in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/library", "/api/articles"])
+def test_head_is_answered_like_get_without_a_body(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]

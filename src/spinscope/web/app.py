@@ -40,7 +40,7 @@ from .schemas import (
     AnalysisOut, AnalyzeRequest, ArticleInput, ArticleListOut, CompareOut, CompareRequest, ErrorOut, HealthOut,
     StatsOut,
 )
-from .security import (BodyLimitMiddleware, HostGuardMiddleware, OriginGuardMiddleware,
+from .security import (BodyLimitMiddleware, HeadAsGetMiddleware, HostGuardMiddleware, OriginGuardMiddleware,
                        SecurityHeadersMiddleware)
 
 log = logging.getLogger("spinscope.web")
@@ -315,6 +315,7 @@ def create_app(settings: Settings | None = None, db_url: str | Path | None = Non
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(OriginGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=int(max_body_bytes))
+    app.add_middleware(HeadAsGetMiddleware)
     if allowed_hosts:
         app.add_middleware(HostGuardMiddleware, allowed_hosts=list(allowed_hosts))
 

@@ -81,6 +81,25 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
+class HeadAsGetMiddleware:
+    """Answer HEAD like GET without the body (uptime monitors and link checkers send HEAD; the routes are GET)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 class HostGuardMiddleware:
     """Answer requests whose Host header is not one of `allowed_hosts` with 400 {"error": ...} (DNS rebinding):
     Starlette's TrustedHostMiddleware does the same in plain text, and every error here is JSON."""
