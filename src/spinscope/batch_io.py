@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import itertools
 import json
 import os
 import re
@@ -82,9 +83,10 @@ def iter_inputs(inputs: Iterable[str | os.PathLike], settings: Settings,
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
                 yield ReadFailure(name, f"{name}: no file matches this pattern")
+            root = _glob_root(name)
             for match in matches:
                 if Path(match).resolve() not in skip:
-                    yield from _iter_path(Path(match), settings, skip)
+                    yield from _relative_ids(_iter_path(Path(match), settings, skip), Path(match), root)
         else:
             yield ReadFailure(name, f"{name}: no such file or directory")
 
@@ -145,13 +147,35 @@ def _iter_directory(path: Path, settings: Settings, skip: frozenset[Path],
         if child.is_dir():
             yield from _iter_directory(child, settings, skip, top)
         elif child.suffix.lower() in TABULAR_SUFFIXES:
-            yield from _iter_path(child, settings)
+            yield from _relative_ids(_iter_path(child, settings), child, top)
         elif child.suffix.lower() in ARTICLE_SUFFIXES:
-            for item in _iter_ingest(str(child), settings):
-                if isinstance(item, Article) and child.parent != top and child.suffix.lower() not in {".jsonl"}:
-                    # files in sub-folders often share names (outlet/2024-01-01.html): the relative path is the id
-                    item.id = child.relative_to(top).with_suffix("").as_posix()
-                yield item
+            yield from _relative_ids(_iter_ingest(str(child), settings), child, top)
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder a glob pattern starts from: its leading components without wildcards ("feeds/**/*.jsonl" ->
+    feeds)."""
+    parts = Path(pattern).parts
+    fixed = [part for part in itertools.takewhile(lambda part: not (_GLOB_CHARS & set(part)), parts)]
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _relative_ids(items: Iterator[Article | ReadFailure], file: Path, top: Path) -> Iterator[Article | ReadFailure]:
+    """Files in sub-folders often share names (outlet/2024-01-01.html, day/feed.jsonl): below `top`, an article
+    file's id is its relative path, and the ids made up for a table's or feed's rows without one start with the
+    sub-folder. Files directly in `top` keep their plain ids, as before."""
+    if file.parent == top or not file.is_relative_to(top):
+        yield from items
+        return
+    relative = file.relative_to(top)
+    tabular = file.suffix.lower() in TABULAR_SUFFIXES or file.suffix.lower() == ".jsonl"
+    for item in items:
+        if isinstance(item, Article):
+            if not tabular:
+                item.id = relative.with_suffix("").as_posix()
+            elif item.id == f"{file.stem}-{item.source.rsplit(':', 1)[-1]}":  # made up from the row number
+                item.id = f"{relative.parent.as_posix()}/{item.id}"
+        yield item
 
 
 def _iter_ingest(source: str, settings: Settings) -> Iterator[Article | ReadFailure]:
@@ -221,6 +245,10 @@ def iter_csv(path: Path, settings: Settings) -> Iterator[Article | ReadFailure]:
                 yield ReadFailure(source, f"{source}: not UTF-8 from here on ({error.reason}); rest of file skipped")
                 return
             except csv.Error as error:
+                if "unexpected end of data" in str(error):  # an unclosed quote ran to the end of the file
+                    yield ReadFailure(source, f"{source}: malformed CSV row ({error}): a quote opened here is "
+                                              "never closed, so the rest of the file is skipped")
+                    return
                 yield ReadFailure(source, f"{source}: malformed CSV row ({error})")
                 continue
             if not any(cell.strip() for cell in row):  # a blank line is not an item
@@ -276,6 +304,8 @@ def _as_text(value: Any) -> str:
         return ""
     if hasattr(value, "isoformat"):  # dates and timestamps from Parquet
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():  # an integer column with gaps comes back as floats
+        return str(int(value))
     return str(value).strip()
 
 

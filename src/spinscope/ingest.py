@@ -710,7 +710,7 @@ def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -
         value = record.get(key)
         return "" if value is None else str(value)
 
-    return from_text(text, source=f"jsonl:{where}", id=field("id") or default_id,
+    return from_text(text, source=f"jsonl:{where}", id=field("id").strip() or default_id,  # as CSV ids are
                      title=None if record.get("title") is None else field("title"),
                      url=field("url"), outlet=field("outlet"), published=field("published"),
                      language=field("language"), settings=settings, name=where)

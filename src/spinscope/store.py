@@ -108,6 +108,19 @@ def database_url(url_or_path: str | Path | None) -> str:
     return text
 
 
+ID_LENGTH = 128  # the id columns' width
+
+
+def storage_key(article_id: str) -> str:
+    """The id an article is stored under: its own id, or, for one longer than the column (a long URL), its
+    start plus a digest of the whole, so two long ids that differ only at the end stay two articles."""
+    article_id = str(article_id)
+    if len(article_id) <= ID_LENGTH:
+        return article_id
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{article_id[:ID_LENGTH - 17]}~{digest}"
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -189,7 +202,8 @@ class Store:
         versions = dict(model_versions if model_versions is not None else result.get("models") or {})
         versions_key = json.dumps(versions, sort_keys=True)
         now = datetime.now(timezone.utc)
-        requested_id = str(result.get("id") or "").strip()[:128]
+        full_id = str(result.get("id") or "").strip()
+        requested_id = storage_key(full_id) if full_id else ""
         for attempt in range(2):
             try:
                 with self._transaction() as conn:
@@ -202,7 +216,8 @@ class Store:
                                                 .where(articles.c.content_hash == digest)
                                                 .order_by(articles.c.pk).limit(1)).first()
                     article_id = existing.id if existing is not None else (requested_id or digest[:16])
-                    stored = dict(result, id=article_id)
+                    # the result keeps its own id, also when it is longer than the key it is stored under
+                    stored = dict(result, id=full_id if full_id and requested_id == article_id else article_id)
                     first_stored = _as_utc(existing.created_at) if existing is not None else now
                     row = _article_row(stored, digest, first_stored, now)
                     if existing is None:
@@ -237,6 +252,7 @@ class Store:
 
     def delete(self, article_id: str) -> bool:
         """Remove an article with all its analyses and spans; False if there was no such article."""
+        article_id = storage_key(article_id)
         with self._transaction() as conn:
             # explicit child deletes keep this correct even on a database opened without foreign keys on
             conn.execute(spans.delete().where(spans.c.article_id == article_id))
@@ -246,6 +262,7 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------------------
     def get(self, article_id: str) -> dict[str, Any] | None:
         """The newest stored result dict of an article, or None."""
+        article_id = storage_key(article_id)
         with self._connect() as conn:
             raw = conn.execute(sa.select(analyses.c.result).where(analyses.c.article_id == article_id)
                                .order_by(analyses.c.id.desc()).limit(1)).scalar()
@@ -253,6 +270,7 @@ class Store:
 
     def history(self, article_id: str) -> list[dict[str, Any]]:
         """Every analysis of an article, oldest first: analysis id, time and model versions."""
+        article_id = storage_key(article_id)
         with self._connect() as conn:
             rows = conn.execute(sa.select(analyses.c.id, analyses.c.created_at, analyses.c.model_versions)
                                 .where(analyses.c.article_id == article_id).order_by(analyses.c.id)).all()
@@ -392,7 +410,7 @@ class Store:
             old = self.get(article_id)
             if old is None:
                 continue
-            article = Article(text=old["text"], id=article_id, title=old.get("title", ""),
+            article = Article(text=old["text"], id=old.get("id") or article_id, title=old.get("title", ""),
                               outlet=old.get("outlet", ""), url=old.get("url", ""),
                               published=old.get("published", ""), source=old.get("source", ""))
             self.save(pipeline(article).to_dict(), model_versions=versions)

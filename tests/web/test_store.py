@@ -348,3 +348,16 @@ def test_postgresql_store(postgres_url):
     reopened = Store(postgres_url)  # migrations already applied: no-op
     assert reopened.get("p2") is not None
     reopened.close()
+
+
+def test_long_ids_that_differ_only_at_the_end_stay_two_articles(store):
+    base = "https://news.example.org/2026/12/01/" + "a-very-long-story-slug-" * 6
+    first, second = base + "part-one", base + "part-two"
+    assert len(first) > 128
+    store.save(make_result("Headline\nPart one of the story.", id=first))
+    store.save(make_result("Headline\nPart two of the story.", id=second))
+    assert store.count() == 2
+    assert store.get(first)["text"].endswith("one of the story.") and store.get(first)["id"] == first
+    assert store.get(second)["text"].endswith("two of the story.")
+    assert len(store.history(second)) == 1
+    assert store.delete(first) and store.get(first) is None and store.count() == 1

@@ -1,0 +1,54 @@
+"""Ids a batch gives its items, and how it reads odd table rows: same-named files in sub-folders and glob
+matches stay apart, integer ids with gaps stay integers, and an unclosed CSV quote says what it skipped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pa = pytest.importorskip("pyarrow", reason="batch extra (pyarrow) not installed")
+import pyarrow.parquet as pq  # noqa: E402
+
+from spinscope.batch import BatchOptions, run_batch  # noqa: E402
+from spinscope.batch_io import failures_path, iter_inputs  # noqa: E402
+from spinscope.settings import Settings  # noqa: E402
+
+STORY = "The council met again today to discuss the harbour budget and the repairs to the old bridge. {}"
+
+
+def ids_of(inputs) -> list[str]:
+    return [item.id for item in iter_inputs([str(i) for i in inputs], Settings())]
+
+
+def test_same_named_feeds_and_files_in_sub_folders_or_glob_matches_get_distinct_ids(tmp_path):
+    for day in ("2024-01-01", "2024-01-02"):
+        (tmp_path / "feeds" / day).mkdir(parents=True)
+        (tmp_path / "feeds" / day / "feed.jsonl").write_text(
+            "".join(json.dumps({"text": STORY.format(f"{day} {n}")}) + "\n" for n in (1, 2)))
+        (tmp_path / "feeds" / day / "b.txt").write_text(f"Title {day}\n\n" + STORY.format(day) + "\n")
+    (tmp_path / "feeds" / "top.jsonl").write_text(json.dumps({"id": " spaced ", "text": STORY.format(0)}) + "\n")
+    by_folder = ids_of([tmp_path / "feeds"])
+    assert sorted(by_folder) == ["2024-01-01/b", "2024-01-01/feed-1", "2024-01-01/feed-2", "2024-01-02/b",
+                                 "2024-01-02/feed-1", "2024-01-02/feed-2", "spaced"]
+    assert sorted(ids_of([f"{tmp_path}/feeds/**/*.jsonl"])) == [
+        "2024-01-01/feed-1", "2024-01-01/feed-2", "2024-01-02/feed-1", "2024-01-02/feed-2", "spaced"]
+    assert sorted(ids_of([f"{tmp_path}/feeds/*/b.txt"])) == ["2024-01-01/b", "2024-01-02/b"]
+    assert ids_of([tmp_path / "feeds" / "2024-01-01" / "feed.jsonl"]) == ["feed-1", "feed-2"]  # a file alone
+
+
+def test_integer_ids_with_gaps_in_a_parquet_table_stay_integers(tmp_path):
+    table = pa.table({"id": pa.array([1.0, 2.0, None, 4.0]), "text": [STORY.format(n) for n in range(4)]})
+    pq.write_table(table, tmp_path / "table.parquet")
+    assert ids_of([tmp_path / "table.parquet"]) == ["1", "2", "table-3", "4"]
+
+
+def test_an_unclosed_csv_quote_says_the_rest_of_the_file_was_skipped(tmp_path):
+    rows = ["id,title,text", f"r1,One,{STORY.format(1)}", f'r2,Two,"{STORY.format(2)}', f"r3,Three,{STORY.format(3)}"]
+    (tmp_path / "table.csv").write_text("\n".join(rows) + "\n")
+    output = tmp_path / "out.jsonl"
+    report = run_batch([str(tmp_path / "table.csv")], output, Settings(), BatchOptions(workers=0))
+    assert report.results == 1 and report.failures == 1
+    failure = json.loads(failures_path(output).read_text().splitlines()[0])
+    assert "never closed" in failure["reason"] and "rest of the file is skipped" in failure["reason"]
