@@ -24,6 +24,7 @@ from spinscope.batch import BatchOptions, run_batch  # noqa: E402
 from spinscope.batch_io import (  # noqa: E402
     CsvWriter,
     ParquetPartWriter,
+    failures_path,
     is_failure,
     iter_inputs,
     manifest_path,
@@ -258,6 +259,25 @@ def test_unloadable_model_stops_the_run_with_one_clear_error(corpus, tmp_path):
         run_batch([str(root / "table.csv")], tmp_path / "out.jsonl", settings, BatchOptions(**FAST))
 
 
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_model_error_commits_nothing_in_flight_so_resume_analyses_it(tmp_path, workers):
+    """The articles in flight when the models fail to load are not at fault: they are neither listed as failures
+    nor counted as done, so the resumed run (models fixed) analyses every one of them."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"m{n}", "text": article_text(n)}) + "\n" for n in range(10)))
+    (tmp_path / "models" / "techniques").mkdir(parents=True)
+    broken = tmp_path / "models" / "techniques" / "params.json"
+    broken.write_text("{ not json")
+    settings, output = Settings(model_dir=tmp_path / "models"), tmp_path / "out.jsonl"
+    with pytest.raises(ModelError, match="unreadable model file"):
+        run_batch([str(feed)], output, settings, BatchOptions(workers=workers, chunk_size=2, commit_every=1))
+    assert not failures_path(output).exists() or "model error" not in failures_path(output).read_text()
+    broken.unlink()  # the models are fixed (none left: every component is skipped with a warning)
+    report = run_batch([str(feed)], output, settings, BatchOptions(resume=True, **FAST))
+    assert (report.already_done, report.results, report.failures) == (0, 10, 0) and report.consistent
+    assert sorted(output_ids(output, "jsonl")) == [f"m{n}" for n in range(10)]
+
+
 def test_db_option_saves_every_result(corpus, tmp_path):
     store_module = pytest.importorskip("spinscope.store", reason="spinscope.store not available")
     root, _ = corpus
@@ -363,11 +383,72 @@ def test_resume_after_kill_9(tmp_path, fmt, workers):
         assert not list(output.glob(".*.tmp"))
 
 
-@pytest.mark.parametrize("workers", ["0", "2"])
-def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path, workers):
+def _descendants(pid: int) -> set[int]:
+    """The pids of every process below `pid`, from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_killing_the_main_process_leaves_no_worker_behind(tmp_path):
+    """kill -9 of the batch process alone (not its group): its workers (~300 MB each), forkserver and resource
+    tracker must not live on, orphaned, for ever."""
+    feed = tmp_path / "feed.jsonl"
+    os.mkfifo(feed)
+    output = tmp_path / "out.jsonl"
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(feed), str(output), "jsonl", "2"],
+                               start_new_session=True, stderr=subprocess.PIPE)
+    helpers: set[int] = set()
+    try:
+        with _feed_writer(feed, process) as pipe:
+            pipe.writelines(json.dumps({"id": f"o{n:02d}", "text": article_text(n)}) + "\n" for n in range(30))
+            pipe.flush()
+            deadline = time.monotonic() + 45
+            while _committed_results(output) < 4:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the batch run committed nothing in time"
+                time.sleep(0.05)
+            helpers = _descendants(process.pid)
+            assert len(helpers) >= 3, helpers  # 2 workers and the forkserver at least
+            process.kill()
+            process.wait(timeout=10)
+            deadline = time.monotonic() + 10
+            while any(map(_running, helpers)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        left = sorted(pid for pid in helpers if _running(pid))
+    finally:
+        for pid in helpers | {process.pid}:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        process.stderr.close()
+    assert not left, f"still running after the batch process was killed: {left}"
+
+
+@pytest.mark.parametrize("engine", [["--workers", "0"], ["--workers", "2"],
+                                    ["--engine", "dask", "--workers", "1"]], ids=["inline", "local", "dask"])
+def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path, engine):
     """Ctrl+C on a real `spinscope batch` waiting for more input, sent as a terminal does (SIGINT to the whole
     process group, idle workers included): one line, exit 130 like a shell, and the items finished so far are
     committed for --resume."""
+    if "dask" in engine:
+        pytest.importorskip("distributed", reason="batch extra (dask[distributed]) not installed")
     feed = tmp_path / "feed.jsonl"
     os.mkfifo(feed)
     output = tmp_path / "out.jsonl"
@@ -376,7 +457,7 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path, workers):
     # a shell without job control starts background jobs with SIGINT ignored, and children inherit that (then
     # Python installs no KeyboardInterrupt handler): give the run a terminal's default, whoever started the tests
     process = subprocess.Popen([sys.executable, "-m", "spinscope.cli", "batch", str(feed), "-o", str(output),
-                                "--workers", workers], stderr=subprocess.PIPE, env=environment,
+                                *engine], stderr=subprocess.PIPE, env=environment,
                                start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:

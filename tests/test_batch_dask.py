@@ -77,3 +77,43 @@ def test_resume_on_dask_after_input_grew(corpus, tmp_path):
     assert second.total_results == first.results + 3 and second.consistent
     ids = output_ids(output, "jsonl")
     assert len(ids) == len(set(ids)) == first.results + 3
+
+
+@pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
+def test_dask_model_error_commits_nothing_in_flight(tmp_path, processes):
+    """As on the local engine: the articles in flight at a model error are not failures, and resume does them."""
+    from spinscope.batch_io import failures_path
+    from spinscope.errors import ModelError
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"m{n}", "text": f"Report {n} on the budget.\nIt was debated."})
+                            + "\n" for n in range(10)))
+    (tmp_path / "models" / "techniques").mkdir(parents=True)
+    broken = tmp_path / "models" / "techniques" / "params.json"
+    broken.write_text("{ not json")
+    settings, output = Settings(model_dir=tmp_path / "models"), tmp_path / "out.jsonl"
+    with pytest.raises(ModelError, match="unreadable model file"):
+        run_batch([str(feed)], output, settings, BatchOptions(engine="dask", workers=1, dask_processes=processes,
+                                                              chunk_size=2, commit_every=1))
+    assert not failures_path(output).exists() or "model error" not in failures_path(output).read_text()
+    broken.unlink()
+    report = run_batch([str(feed)], output, settings, BatchOptions(resume=True, **FAST))
+    assert (report.already_done, report.results, report.failures) == (0, 10, 0) and report.consistent
+
+
+def test_local_cluster_leaves_the_dashboard_port_alone(corpus, tmp_path, recwarn):
+    """No dashboard by default, so port 8787 (perhaps another cluster's dashboard) is not even tried: no
+    "Port 8787 is already in use" warning on the user's stderr."""
+    import socket
+
+    root, _ = corpus
+    with socket.socket() as taken:
+        try:
+            taken.bind(("", 8787))
+            taken.listen()
+        except OSError:  # already held by someone else: just as good
+            pass
+        report = run_batch([str(root / "feed.jsonl")], tmp_path / "out.jsonl", Settings(),
+                           BatchOptions(engine="dask", workers=1, dask_processes=False, chunk_size=2))
+    assert report.results == 4
+    assert not [w for w in recwarn if "8787" in str(w.message)], [str(w.message) for w in recwarn]

@@ -129,11 +129,26 @@ def _pipeline_for(settings: Settings):
 
 def _init_pool_worker(settings: Settings) -> None:
     """The local process pool's initializer: Ctrl+C reaches the whole process group, and the parent stops the run
-    and keeps what finished, so these workers ignore it (no traceback from each); then `_init_worker`."""
+    and keeps what finished, so these workers ignore it (no traceback from each); a watchdog thread ends the worker
+    when the batch process is gone; then `_init_worker`."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, name="spinscope-parent-watch", daemon=True).start()
     _init_worker(settings)
+
+
+def _exit_with_parent() -> None:
+    """Exit once the batch process dies (kill -9, SIGTERM): nothing in the pool's queues tells a waiting worker,
+    and live workers also keep the forkserver and the resource tracker alive, all orphaned for ever."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])  # a pipe only the batch process writes to: readable (EOF) once it is gone
+        os._exit(1)
 
 
 def _init_worker(settings: Settings) -> None:
@@ -241,22 +256,41 @@ class _InlineEngine:
         pass
 
 
+def _local_cluster(workers: int, options: BatchOptions):
+    import signal
+    import threading
+
+    from dask.distributed import LocalCluster
+
+    # worker processes inherit an ignored SIGINT (a Python handler would not survive their exec): Ctrl+C reaches
+    # the whole process group, this process stops the run, and each worker would print KeyboardInterrupt tracebacks
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread and options.dask_processes else None
+    try:
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=options.dask_processes,
+                            dashboard_address=options.dashboard_address, silence_logs=logging.ERROR,
+                            # without a dashboard the scheduler still serves HTTP (health checks), by default on
+                            # 8787, warning on stderr when that is taken: any free local port will do
+                            scheduler_kwargs=None if options.dashboard_address else
+                            {"dashboard_address": "127.0.0.1:0"})
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
 class _DaskEngine:
     """dask.distributed: a LocalCluster by default, or the cluster behind `scheduler`."""
 
     def __init__(self, settings: Settings, options: BatchOptions, workers: int):
         require_batch_dependencies("distributed")
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
         self.cluster = None
         try:
             if options.scheduler:
                 self.client = Client(options.scheduler, timeout="30s")
             else:
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                            processes=options.dask_processes,
-                                            dashboard_address=options.dashboard_address,
-                                            silence_logs=logging.ERROR)
+                self.cluster = _local_cluster(workers, options)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, ValueError) as error:  # ValueError: an address that does not parse
             raise InputError(f"cannot reach the Dask scheduler {options.scheduler}: {error}") from None
@@ -564,10 +598,10 @@ def _collect(outcomes: list[tuple[str, dict | None, str | None]], chunk: list[tu
         article = articles[key]
         if result is not None:
             run.add_result(key, result)
+        elif reason and reason.startswith("model error:"):
+            fatal = reason  # not the article's fault: neither failed nor done, so --resume analyses it
         else:
             run.add_failure(key, article.source, reason or "unknown error", article.id)
-            if reason and reason.startswith("model error:"):
-                fatal = reason
     if fatal:  # the models cannot load: every further article would fail the same way
         raise ModelError(fatal.removeprefix("model error: "))
 

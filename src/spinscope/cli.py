@@ -412,8 +412,9 @@ def _train(component: Component, data, out, lang, ptc, seed) -> None:
     from . import train as training
 
     _check_writable(out, "--out", folder=True)
-    articles = training.load_corpus(data, lang, ptc)
-    typer.echo(f"training {component.value} on {len(articles)} articles ({', '.join(lang)})", err=True)
+    # the articles that carry this component's labels (an error if none do), before anything is logged
+    articles = training.labelled_articles(component.value, training.load_corpus(data, lang, ptc))
+    typer.echo(f"training {component.value} on {training.describe(articles)}", err=True)
     detector = training.train_component(component.value, articles, seed=seed)
     training.save_component(detector, out, command=" ".join(["spinscope"] + sys.argv[1:]))
     typer.echo(f"saved {component.value} model to {out}")

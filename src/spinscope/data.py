@@ -4,7 +4,7 @@ Each article becomes an `Article` whose `gold` holds its labels:
   gold["genre"]       reporting | opinion | satire                    (subtask 1, when labelled)
   gold["frames"]      [frame, ...]                                    (subtask 2, when labelled)
   gold["paragraphs"]  {line: [technique, ...]} for every template line (subtask 3, when labelled)
-  gold["spans"]       [(technique, start, end), ...]                   (subtask 3 spans, when labelled)
+  gold["spans"]       [(technique, start, end), ...]                   (subtask 3 spans, when the folder has them)
 Technique names are normalised to the official 2023 list (the corpus has a few typos).
 """
 
@@ -15,7 +15,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from .taxonomy import normalise_technique
+from .errors import InputError
+from .taxonomy import FRAME_NAMES, GENRES, normalise_technique
 from .types import Article
 
 LANGUAGES = ("en", "it", "ru", "fr", "ge", "po")
@@ -45,25 +46,76 @@ def read_text_file(path: Path) -> str:
         return handle.read()
 
 
-def _read_tsv(path: Path) -> list[list[str]]:
+def _read(path: Path) -> str:
+    try:
+        return read_text_file(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+
+
+def _read_tsv(path: Path) -> list[tuple[int, list[str]]]:
+    """(1-based line number, TAB-separated fields) of every non-blank line; none if the file is missing."""
     if not path.exists():
         return []
     rows = []
-    for line in read_text_file(path).split("\n"):
+    for number, line in enumerate(_read(path).split("\n"), 1):
         line = line.rstrip("\r")
         if line.strip():
-            rows.append(line.split("\t"))
+            rows.append((number, line.split("\t")))
     return rows
 
 
-def _techniques(field: str) -> list[str]:
+def _row(path: Path, number: int, row: list[str], columns: tuple[int, ...], layout: str) -> list[str]:
+    if len(row) not in columns:
+        raise InputError(f"{path}:{number}: expected '{layout}', found {len(row)} TAB-separated columns")
+    return [field.strip() for field in row]
+
+
+def _count(path: Path, number: int, field: str, what: str) -> int:
+    if not field.isascii() or not field.isdigit():
+        raise InputError(f"{path}:{number}: the {what} {field!r} is not a whole number")
+    return int(field)
+
+
+def _technique(path: Path, number: int, raw: str) -> str:
+    name = normalise_technique(raw)
+    if not name:
+        raise InputError(f"{path}:{number}: unknown technique {raw.strip()!r}")
+    return name
+
+
+def _techniques(field: str, path: Path, number: int) -> list[str]:
     names = []
     for raw in field.split(","):
         if raw.strip():
-            name = normalise_technique(raw)
-            if name and name not in names:
+            name = _technique(path, number, raw)
+            if name not in names:
                 names.append(name)
     return names
+
+
+# genre and frame names in any case, as technique names are matched (`normalise_technique`)
+_GENRE_NAMES = {name.lower(): name for name in GENRES}
+_FRAME_NAMES = {name.lower(): name for name in FRAME_NAMES}
+
+
+def _name(path: Path, number: int, raw: str, names: dict[str, str], what: str) -> str:
+    name = names.get(raw.strip().lower())
+    if not name:
+        raise InputError(f"{path}:{number}: unknown {what} {raw.strip()!r} (use one of {', '.join(names.values())})")
+    return name
+
+
+def _spans(path: Path) -> list[tuple[str, tuple[str, int, int]]]:
+    """(article id, (technique, start, end)) of every row of a SemEval span file (2023 spans, 2020 TC labels)."""
+    spans = []
+    for number, row in _read_tsv(path):
+        article_id, technique, start, end = _row(path, number, row, (4,),
+                                                 "<id><TAB><technique><TAB><start><TAB><end>")
+        span = (_technique(path, number, technique), _count(path, number, start, "start offset"),
+                _count(path, number, end, "end offset"))
+        spans.append((article_id, span))
+    return spans
 
 
 def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Article]:
@@ -71,7 +123,12 @@ def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Ar
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no SemEval-2023 folder at {folder}")
-    lang_code = ISO_CODE.get(folder.name, folder.name)
+    # the language comes from the folder name: another name would train a model for a language no one asks for
+    folder_name = Path(os.path.abspath(folder)).name  # "." too; a symlink keeps its own name
+    if folder_name not in ISO_CODE:
+        raise InputError(f"{folder}: {folder_name!r} is not a SemEval-2023 language folder name; the language is "
+                         f"taken from it, so name the folder one of {', '.join(LANGUAGES)}")
+    lang_code = ISO_CODE[folder_name]
     texts: dict[str, str] = {}
     # subtask-3 texts first: span offsets index those files
     for sub in ("train-articles-subtask-3", "train-articles-subtask-2", "train-articles-subtask-1"):
@@ -81,26 +138,32 @@ def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Ar
         for name in sorted(os.listdir(directory)):
             match = ARTICLE_FILE.match(name)
             if match and match.group(1) not in texts and (ids is None or match.group(1) in ids):
-                texts[match.group(1)] = read_text_file(directory / name)
+                texts[match.group(1)] = _read(directory / name)
 
-    genres = {row[0]: row[1].strip() for row in _read_tsv(folder / "train-labels-subtask-1.txt") if len(row) > 1}
-    frames = {row[0]: [f for f in row[1].split(",") if f.strip()] if len(row) > 1 else []
-              for row in _read_tsv(folder / "train-labels-subtask-2.txt")}
+    genres, frames = {}, {}
+    path = folder / "train-labels-subtask-1.txt"
+    for number, row in _read_tsv(path):
+        article_id, genre = _row(path, number, row, (2,), "<id><TAB><genre>")
+        genres[article_id] = _name(path, number, genre, _GENRE_NAMES, "genre")
+    path = folder / "train-labels-subtask-2.txt"
+    for number, row in _read_tsv(path):
+        article_id, *field = _row(path, number, row, (1, 2), "<id><TAB><frame>,<frame>,...")
+        frames[article_id] = [_name(path, number, f, _FRAME_NAMES, "frame") for f in "".join(field).split(",")
+                              if f.strip()]
     paragraphs: dict[str, dict[int, list[str]]] = defaultdict(dict)
-    for row in _read_tsv(folder / "train-labels-subtask-3.txt"):
-        paragraphs[row[0]][int(row[1])] = _techniques(row[2]) if len(row) > 2 else []
-    spans: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    path = folder / "train-labels-subtask-3.txt"
+    for number, row in _read_tsv(path):
+        article_id, line, *techniques = _row(path, number, row, (2, 3), "<id><TAB><line><TAB><technique>,...")
+        paragraphs[article_id][_count(path, number, line, "line number")] = \
+            _techniques(techniques[0], path, number) if techniques else []
+    spans: dict[str, list[tuple[str, int, int]]] | None = None  # None: no span labels (not: no spans)
     span_dir = folder / "train-labels-subtask-3-spans"
     if span_dir.is_dir():
+        spans = defaultdict(list)
         for name in sorted(os.listdir(span_dir)):
-            match = _SPAN_FILE.match(name)
-            if not match:
-                continue
-            for row in _read_tsv(span_dir / name):
-                if len(row) >= 4:
-                    technique = normalise_technique(row[1])
-                    if technique:
-                        spans[row[0]].append((technique, int(row[2]), int(row[3])))
+            if _SPAN_FILE.match(name):
+                for article_id, span in _spans(span_dir / name):
+                    spans[article_id].append(span)
 
     articles = []
     for article_id, text in texts.items():
@@ -111,7 +174,8 @@ def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Ar
             gold["frames"] = frames[article_id]
         if article_id in paragraphs:
             gold["paragraphs"] = paragraphs[article_id]
-            gold["spans"] = [s for s in spans.get(article_id, []) if 0 <= s[1] < s[2] <= len(text)]
+            if spans is not None:  # a few spans in it/ru/fr/ge/po end past their text
+                gold["spans"] = [s for s in spans.get(article_id, []) if 0 <= s[1] < s[2] <= len(text)]
         first_line = text.split("\n", 1)[0].strip()
         articles.append(Article(text=text, id=article_id, title=first_line, language=lang_code,
                                 source=str(folder / f"article{article_id}.txt"), gold=gold))
@@ -123,19 +187,17 @@ def load_ptc2020(folder: str | Path) -> list[Article]:
     folder = Path(folder)
     article_dir = folder / "train-articles"
     label_dir = folder / "train-labels-task2-technique-classification"
+    if not article_dir.is_dir():
+        raise InputError(f"{article_dir}: no such folder (the PTC-2020 articles)")
     articles = []
     for name in sorted(os.listdir(article_dir)):
         match = ARTICLE_FILE.match(name)
         if not match:
             continue
         article_id = match.group(1)
-        text = read_text_file(article_dir / name)
-        spans = []
-        for row in _read_tsv(label_dir / f"article{article_id}.task2-TC.labels"):
-            technique = normalise_technique(row[1])
-            start, end = int(row[2]), int(row[3])
-            if technique and 0 <= start < end <= len(text):
-                spans.append((technique, start, end))
+        text = _read(article_dir / name)
+        spans = [span for _, span in _spans(label_dir / f"article{article_id}.task2-TC.labels")
+                 if 0 <= span[1] < span[2] <= len(text)]
         articles.append(Article(text=text, id=article_id, title=text.split("\n", 1)[0].strip(), language="en",
                                 source=str(article_dir / name), gold={"spans": spans, "corpus": "ptc2020"}))
     return articles

@@ -31,7 +31,7 @@ def load_corpus(data: list[Path], languages: list[str], ptc: Path | None = None)
         path = Path(path)
         if not path.is_dir():
             raise InputError(f"{path}: no such data folder")
-        if (path / "train-labels-subtask-1.txt").exists() or (path / "train-articles-subtask-3").is_dir():
+        if any(path.glob("train-articles-subtask-*")) or any(path.glob("train-labels-subtask-*")):
             articles.extend(load_semeval2023(path))
             continue
         for lang in languages:
@@ -62,8 +62,46 @@ def _seeded(cls: type, params: dict, seed: int) -> dict:
     return params
 
 
+# where each component's labels are in a SemEval-2023 language folder
+LABEL_FILES = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt",
+               "techniques": "train-labels-subtask-3.txt"}
+SPAN_FOLDER = "train-labels-subtask-3-spans"
+
+
+def labelled_articles(component: str, articles: list[Article]) -> list[Article]:
+    """The articles carrying `component`'s labels; an InputError saying what is missing and where when none do."""
+    _module(component)
+    if component == "techniques":
+        # the sentence model and the CRF span tagger learn from the span offsets: paragraph labels alone would
+        # train a detector that cannot place its spans
+        missing = sorted({Path(a.source).parent for a in articles if "paragraphs" in a.gold and "spans" not in a.gold})
+        if missing:
+            raise InputError(f"{missing[0] / SPAN_FOLDER}: no such folder; the technique detector learns from these "
+                             f"span labels, not only from {LABEL_FILES['techniques']}")
+    labelled = [a for a in articles if _has_gold(component, a)]
+    files = [Path(f) / LABEL_FILES[component]
+             for f in sorted({str(Path(a.source).parent) for a in articles if not a.gold.get("corpus")})]
+    if not labelled:
+        looked = ", ".join(f"{f}{'' if f.exists() else ' (no such file)'}" for f in files)
+        raise InputError(f"no {component} labels for any of the {len(articles)} articles read; looked in {looked}")
+    genres = {a.gold["genre"] for a in labelled} if component == "genre" else set()
+    if len(genres) == 1:
+        raise InputError(f"every genre label in {', '.join(map(str, files))} is {genres.pop()!r}; the genre "
+                         "classifier needs at least two genres to learn from")
+    return labelled
+
+
+def describe(articles: list[Article]) -> str:
+    """'40 articles (en)' / '60 articles (de 20, en 40)': how many articles, in which languages."""
+    languages = _corpus_summary(articles)["languages"]
+    if len(languages) == 1:
+        return f"{len(articles)} articles ({next(iter(languages))})"
+    return f"{len(articles)} articles ({', '.join(f'{k} {n}' for k, n in sorted(languages.items()))})"
+
+
 def train_component(component: str, articles: list[Article], seed: int = 0, **params) -> Detector:
     module = _module(component)
+    articles = labelled_articles(component, articles)
     started = time.perf_counter()
     cls = getattr(module, COMPONENT_CLASSES[component][1])
     detector = module.train(articles, **_seeded(cls, params, seed))
@@ -170,7 +208,7 @@ def evaluate_component(component: str, articles: list[Article], model_dir: Path 
     English on 2 cores). Its spans' confidences are then without the packaged encoder's confidence map."""
     from .evaluation import crossval, metrics
 
-    labelled = [a for a in articles if _has_gold(component, a)]
+    labelled = labelled_articles(component, articles)
     if len(labelled) < folds:
         raise InputError(f"only {len(labelled)} articles carry {component} labels; need at least {folds}")
     if span_encoder_folds and component == "techniques":
