@@ -1,5 +1,6 @@
-"""Ids a batch gives its items, and how it reads odd table rows: same-named files in sub-folders and glob
-matches stay apart, integer ids with gaps stay integers, and an unclosed CSV quote says what it skipped."""
+"""Ids a batch gives its items, how it reads odd table rows, and what a resume checks: same-named files in
+sub-folders and glob matches stay apart, integer ids with gaps stay integers, an unclosed CSV quote says what it
+skipped, and a resume with other models is refused."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from spinscope.batch import BatchOptions, run_batch  # noqa: E402
 from spinscope.batch_io import failures_path, iter_inputs  # noqa: E402
+from spinscope.errors import InputError  # noqa: E402
 from spinscope.settings import Settings  # noqa: E402
 
 STORY = "The council met again today to discuss the harbour budget and the repairs to the old bridge. {}"
@@ -52,3 +54,19 @@ def test_an_unclosed_csv_quote_says_the_rest_of_the_file_was_skipped(tmp_path):
     assert report.results == 1 and report.failures == 1
     failure = json.loads(failures_path(output).read_text().splitlines()[0])
     assert "never closed" in failure["reason"] and "rest of the file is skipped" in failure["reason"]
+
+
+def test_resume_refuses_models_other_than_the_ones_the_output_was_made_with(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"a{n}", "text": STORY.format(n)}) + "\n" for n in range(3)))
+    output = tmp_path / "out.jsonl"
+    run_batch([str(feed)], output, Settings(), BatchOptions(workers=0))
+    with feed.open("a") as handle:  # the feed grows; a resume reads only the new items
+        handle.write(json.dumps({"id": "a3", "text": STORY.format(3)}) + "\n")
+    before = output.read_bytes()
+    with pytest.raises(InputError, match="cannot resume: .* other models \\(techniques: "):
+        run_batch([str(feed)], output, Settings(span_encoder=False), BatchOptions(workers=0, resume=True))
+    assert output.read_bytes().startswith(before)
+    report = run_batch([str(feed)], output, Settings(), BatchOptions(workers=0, resume=True))  # same models: fine
+    assert report.results == 1 and report.already_done == 3
+    assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == ["a0", "a1", "a2", "a3"]

@@ -346,6 +346,7 @@ class _Run:
         self.pending_keys: list[str] = []
         self.pending_results = self.pending_failures = 0
         self.last_commit = time.monotonic()
+        self.models: dict[str, str] | None = None
 
     def _open_files(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport) -> None:
         exists = [p for p in (output, manifest_path(output), failures_path(output)) if p.exists()]
@@ -362,12 +363,24 @@ class _Run:
             point = read_manifest(output, fmt, options.include_text)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.done_keys = point.done_keys
+        self.committed_models = point.models  # a resumed output's models: new results must match them
         report.total_results, report.total_failures = point.results, point.failures
         self.writer = make_writer(fmt, output, point, options.include_text)
         self.failures = AppendFile(failures_path(output), point.failures_bytes)
         self.manifest = Manifest(output, fmt, options.include_text)
 
     def add_result(self, key: str, result: dict) -> None:
+        # one output, one version of each model: a resumed run with another --model-dir or span-encoder setting
+        # would mix analyses that are not comparable (an article no model ran on, e.g. in another language, says
+        # nothing either way)
+        known = self.models if self.models is not None else (self.committed_models or {})
+        models = dict(result.get("models") or {})
+        for name in sorted(set(models) & set(known)):
+            if models[name] != known[name]:
+                raise InputError(f"cannot resume: {self.output} was analysed with other models ({name}: "
+                                 f"{known[name]} then, {models[name]} now); resume with the same --model-dir and "
+                                 "SPINSCOPE_SPAN_ENCODER, or write a new output")
+        self.models = {**known, **models}
         self.writer.write(result)
         if self.store is not None:
             self.store.save(result)
@@ -396,6 +409,8 @@ class _Run:
         record: dict[str, Any] = dict(self.writer.commit())
         record["failures_bytes"] = self.failures.commit()
         record.update(results=self.pending_results, failures=self.pending_failures, keys=self.pending_keys)
+        if self.models is not None:
+            record["models"] = self.models
         self.manifest.append(record)  # the commit point: everything above is now part of the run
         self.report.total_results += self.pending_results
         self.report.total_failures += self.pending_failures

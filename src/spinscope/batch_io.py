@@ -604,6 +604,7 @@ class ResumePoint:
     next_part: int
     results: int
     failures: int
+    models: dict[str, str] | None = None  # the model versions the committed results were made with
 
 
 def manifest_path(output: Path) -> Path:
@@ -638,6 +639,8 @@ def read_manifest(output: Path, fmt: str, include_text: bool = False) -> ResumeP
                     raise InputError(f"cannot resume: {output} was written {'with' if not include_text else 'without'}"
                                      " the text column; resume with the same setting")
                 continue
+            if record.get("models"):
+                point.models = record["models"]
             point.done_keys.update(record.get("keys", []))
             point.output_bytes = record.get("output_bytes", point.output_bytes)
             point.failures_bytes = record.get("failures_bytes", point.failures_bytes)
