@@ -190,7 +190,7 @@ def test_duplicate_ids_are_failures(tmp_path):
     report = run_batch([str(feed)], tmp_path / "out.jsonl", Settings(), BatchOptions(**FAST))
     assert (report.items, report.results, report.failures) == (2, 1, 1)
     (failure,) = read_jsonl(Path(report.failures_file))
-    assert "duplicate id 'same'" in failure["reason"]
+    assert "duplicate id 'same'" in failure["reason"] and failure["id"] == "same"
 
 
 def test_missing_inputs_are_refused_before_any_output_exists(tmp_path):

@@ -455,7 +455,7 @@ def _keyed_items(items: Iterable[Article | ReadFailure], run: _Run) -> Iterator[
         first = seen_ids.get(item.id)
         if first is not None:
             yield f"duplicate:{item.id}:{item.source}", ReadFailure(
-                item.source, f"duplicate id {item.id!r} (first seen in {first}); ids must be unique")
+                item.source, f"duplicate id {item.id!r} (first seen in {first}); ids must be unique", item.id)
             continue
         seen_ids[item.id] = item.source
         yield item.id, item
@@ -575,7 +575,7 @@ def _drive(engine, run: _Run, items: Iterable, options: BatchOptions, report: Ba
                 report.already_done += 1
                 continue
             if is_failure(item):
-                run.add_failure(key, item.source, item.reason)
+                run.add_failure(key, item.source, item.reason, getattr(item, "id", ""))
                 advance(1)
                 continue
             chunk.append((key, item))

@@ -45,6 +45,7 @@ class ReadFailure:
 
     source: str
     reason: str
+    id: str = ""  # when the item had one (a duplicate id)
 
 
 def is_failure(item: Any) -> bool:
