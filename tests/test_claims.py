@@ -159,6 +159,17 @@ def test_matched_claims_that_each_name_someone_else_are_not_a_contradiction():
     assert match_claims({0: [left], 1: [right]}).contradictions == []
 
 
+@pytest.mark.parametrize("left, right", [
+    ("A 46-year-old man from Brenn was arrested by police on Monday.",
+     "A 40-year-old man from Korvik was arrested by police on Monday."),
+    ("On Monday the plan to freeze the assets of President Viktor Strel was blocked by Hungary, diplomats said.",
+     "On Monday the plan to freeze the assets of President Viktor Strel was blocked by Poland, diplomats said."),
+])
+def test_claims_that_each_name_someone_the_other_does_not_are_not_shared(left, right):
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]})
+    assert result.shared == [] and [len(v) for v in result.unique.values()] == [1, 1]
+
+
 def test_contradiction_reason_shows_numbers_readably():
     left = _claim("Norland gave the Brenn flood fund 40 million dollars, the ministry said.", 0)
     right = _claim("Norland gave the Brenn flood fund 55 million dollars, the ministry said.", 1)

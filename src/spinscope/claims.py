@@ -368,6 +368,11 @@ def match_claims(claims_by_article: dict[int, list[Claim]], encoder: ClaimEncode
             continue
         if {claims[k].article for k in members[a]} & {claims[k].article for k in members[b]}:
             continue  # one claim per article in a group keeps groups from chaining through repetitions
+        # "blocked by Hungary" / "blocked by Poland", "a man from Brenn" / "a man from Korvik": each names someone
+        # the other does not, so neither outlet carries the other's claim (two accounts or two events: shown as
+        # each outlet's own, not as one claim both make)
+        if claims[i].entities - claims[j].entities and claims[j].entities - claims[i].entities:
+            continue
         # about to become one shared claim: only if the two agree, also when they name nobody
         reason = contradiction_reason(claims[i], claims[j], float(similarity[i, j]), threshold, counterparts=True)
         if reason:
