@@ -135,6 +135,11 @@ def test_outlet_name_fallbacks(tmp_path):
     assert outlet_name(Article(text="Body.\n© 2024 Valmora Daily. All rights reserved."), 0) == "Valmora Daily"
     assert outlet_name(Article(text="Body.", source=str(tmp_path / "herald.txt")), 0) == "herald"
     assert outlet_name(Article(text="Body.", source="text"), 2) == "article 3"
+    # the word in a sentence, or a photo credit inside one, is not a copyright line
+    for text in ("Body.\nThe law gives copyright protection for independent artists since 2018.",
+                 "Body.\nThe rescue teams arrived at dawn (c) 2020 Reuters photo."):
+        assert outlet_name(Article(text=text, source="text"), 0) == "article 1", text
+    assert outlet_name(Article(text="Body.\nCOPYRIGHT 2018 CREATORS.COM"), 0) == "CREATORS"
 
 
 def test_failures_are_reported_and_the_rest_compared(tmp_path):
@@ -210,3 +215,12 @@ def test_package_level_compare_still_callable_after_the_module_is_imported():
 
     result = spinscope.compare([Article(text=PORT_1, id="a"), Article(text=PORT_2, id="b")], analyse=False)
     assert [s["size"] for s in result["stories"]] == [2]
+
+
+def test_the_same_text_twice_is_compared_with_a_warning(tmp_path):
+    (tmp_path / "a.txt").write_text(PORT_1, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PORT_1, encoding="utf-8")
+    result = compare([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], analyse=False)
+    assert any("has the same text as" in w for w in result["warnings"]), result["warnings"]
+    different = compare([str(tmp_path / "a.txt"), PORT_2], analyse=False)
+    assert not any("same text" in w for w in different["warnings"])

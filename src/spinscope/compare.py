@@ -149,8 +149,11 @@ def load_inputs(sources: Iterable[Any], settings: Settings) -> tuple[list[tuple[
 # ---------------------------------------------------------------- names
 
 
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*)?,?\s*"
-                        r"(?P<name>[A-Z][\w&.'’\- ]{1,60}?)\s*(?:\.|,|\||\s+All\s+rights|\n|$)", re.IGNORECASE)
+# a copyright line of its own ("© 2019 Name", "Copyright 2018 Name. All rights reserved"), not the word in a
+# sentence ("... copyright protection for artists") nor a photo credit inside one
+_COPYRIGHT = re.compile(r"^[ \t]*(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*)?,?\s*"
+                        r"(?P<name>[A-Z][\w&.'’\- ]{1,60}?)\s*(?:\.|,|\||\s+All\s+rights|\n|$)",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def outlet_name(article: Article, position: int) -> str:
@@ -167,8 +170,9 @@ def outlet_name(article: Article, position: int) -> str:
     match = None
     for match in _COPYRIGHT.finditer(tail):
         pass
-    if match and match.group("name").strip(" .-").lower() not in ("all rights reserved", ""):
-        return match.group("name").strip(" .-")
+    name = match.group("name").strip(" .-") if match else ""
+    if name[:1].isupper() and name.lower() != "all rights reserved":  # the pattern ignores case, a name does not
+        return name
     source = article.source or ""
     if source.startswith("jsonl:"):
         parts = source.split(":")
@@ -384,6 +388,11 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
     warnings = sorted({w for result in results for w in result.get("warnings") or []})
     if len(results) == 1:
         warnings.insert(0, "only one article could be read: there is nothing to compare it with")
+    first_with_text: dict[str, str] = {}
+    for article_id, article in zip(ids, articles):  # the same file given twice, or one wire story twice
+        earlier = first_with_text.setdefault(article.text.strip(), article_id)
+        if earlier != article_id:
+            warnings.append(f"{article_id} has the same text as {earlier}: everything they share is the same copy")
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "compare",
