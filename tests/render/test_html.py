@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spinscope.render.html import safe_url, to_html
+from spinscope.render.html import asset, safe_url, to_html
 from spinscope.segment import segment
 from spinscope.taxonomy import BY_NAME
 from spinscope.types import Article
@@ -490,3 +490,32 @@ def test_fragments_for_embedding_pages():
             assert f".{mark.attrs['data-t']}{{--c:" in shared_css
     assert article_fragments([first, second], top_level=True)[0][0].count("<h1") == 1
     assert article_fragments([], top_level=False) == ([], "")
+
+
+def test_highlighted_text_keeps_4_5_to_1_contrast_in_light_and_dark_mode():
+    from spinscope.render import technique_colour
+    from spinscope.taxonomy import TECHNIQUE_NAMES
+
+    css = asset("report.css")
+    light = css.split("@media (prefers-color-scheme: dark)")[0]
+    dark = css.split("@media (prefers-color-scheme: dark)")[1].split("}")[0]
+
+    def var(block: str, name: str) -> str:
+        return re.search(rf"--{name}:\s*([^;]+);", block).group(1).strip()
+
+    def rgb(colour: str) -> list[float]:
+        colour = colour.lstrip("#")
+        return [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+
+    def luminance(channels) -> float:
+        linear = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for block in (light, dark):
+        paper, ink = rgb(var(block, "paper")), rgb(var(block, "ink"))
+        mix = float(var(block, "hl-mix").rstrip("%")) / 100
+        for technique in TECHNIQUE_NAMES:  # the highlight: the colour mixed over the paper, the text on top
+            colour = rgb(technique_colour(technique))
+            behind = [p * (1 - mix) + c * mix for p, c in zip(paper, colour)]
+            high, low = sorted((luminance(ink), luminance(behind)), reverse=True)
+            assert (high + 0.05) / (low + 0.05) >= 4.5, (technique, block[:20])

@@ -224,3 +224,37 @@ def test_long_technique_names_in_the_evidence_stay_inside_the_score_card(open_re
         return [...li.querySelectorAll('*')].some(el => el.getBoundingClientRect().right > card.right + 0.5);
     })""")
     assert overflow and not any(overflow)
+
+
+def test_hidden_techniques_leave_the_tab_order_and_nested_hidden_marks_show_nothing(open_report):
+    result = report_result()
+    page = open_report(to_html([result]))
+    inner = mark_of(result, "Exaggeration-Minimisation")  # nested inside a Loaded_Language span
+    page.locator(".legend .chip", has_text=BY_NAME["Exaggeration-Minimisation"].label).click()
+    assert page.evaluate(f"document.querySelector('{inner}').tabIndex") == -1
+    assert page.evaluate(f"getComputedStyle(document.querySelector('{inner}')).boxShadow") == "none"
+    page.click(".legend .show-all")
+    assert page.evaluate(f"document.querySelector('{inner}').tabIndex") == 0
+
+
+def test_tab_moves_a_pinned_tooltip_on_and_the_focus_ring_is_the_accent(open_report):
+    result = report_result()
+    page = open_report(to_html([result]))
+    first = mark_of(result, "Name_Calling-Labeling")
+    page.focus(first)
+    page.keyboard.press("Enter")  # pinned
+    assert page.get_attribute(first, "aria-expanded") == "true"
+    page.keyboard.press("Tab")  # on to the next highlight: the old pinned tooltip must not stay behind
+    assert page.get_attribute(first, "aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.matches('mark.hl')")  # the next highlight
+    assert page.is_visible("#spinscope-tip")  # now describing the focused one, unpinned
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineColor") == "rgb(52, 81, 178)"  # accent
+
+
+def test_printing_shows_every_note_not_a_scrolling_column(open_report):
+    result = report_result()
+    page = open_report(to_html([result]))
+    page.emulate_media(media="print")
+    style = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.notes-wrap'));"
+                          " return [s.position, s.maxHeight, s.overflowY, s.printColorAdjust]; })()")
+    assert style[:3] == ["static", "none", "visible"] and style[3] == "exact"

@@ -97,8 +97,9 @@ class StyleSheet:
         for technique, name in self.technique_classes.items():
             colour = technique_colour(technique)
             rules.append(f".{name}{{--c:{colour};--on:{readable_on(colour)}}}")
-            rules.append(f".hide-{name} mark.{name}{{background:none;box-shadow:none}}"
-                         f".hide-{name} mark.{name}[data-n]::after{{display:none}}"
+            # mark.hl.X outranks "mark.hl mark.hl" (the nested underline), so a hidden mark shows nothing
+            rules.append(f".hide-{name} mark.hl.{name}{{background:none;box-shadow:none}}"
+                         f".hide-{name} mark.hl.{name}[data-n]::after{{display:none}}"
                          f".hide-{name} .chip.{name}{{opacity:.5;text-decoration:line-through}}")
         return "\n".join(rules + self.rules)
 

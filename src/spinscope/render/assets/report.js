@@ -143,6 +143,8 @@
   });
   document.addEventListener("focusin", function (event) {
     var mark = markOf(event.target);
+    // focus moving on (Tab) takes a pinned tooltip with it: it would describe a highlight no longer focused
+    if (pinned && mark !== pinned && !tip.contains(event.target)) { hide(); }
     if (mark && !pinned) { show(mark); }
   });
   document.addEventListener("focusout", function (event) {
@@ -163,12 +165,20 @@
   });
   window.addEventListener("resize", function () { if (current && !tip.hidden) { place(current); } });
 
+  // A hidden technique's highlights leave the Tab order: an invisible control a keyboard user lands on says nothing.
+  function focusable(report, technique, yes) {
+    Array.prototype.forEach.call(report.querySelectorAll("mark.hl." + technique), function (mark) {
+      mark.tabIndex = yes ? 0 : -1;
+    });
+  }
+
   // Legend: each chip hides/shows its technique's highlights in its own article.
   Array.prototype.forEach.call(document.querySelectorAll(".legend .chip"), function (chip) {
     chip.addEventListener("click", function () {
       var report = chip.closest(".report");
       var shown = report.classList.toggle("hide-" + chip.getAttribute("data-t")) === false;
       chip.setAttribute("aria-pressed", shown ? "true" : "false");
+      focusable(report, chip.getAttribute("data-t"), shown);
       hide();
     });
   });
@@ -178,6 +188,7 @@
       Array.prototype.forEach.call(report.querySelectorAll(".legend .chip"), function (chip) {
         report.classList.remove("hide-" + chip.getAttribute("data-t"));
         chip.setAttribute("aria-pressed", "true");
+        focusable(report, chip.getAttribute("data-t"), true);
       });
     });
   });
