@@ -135,3 +135,12 @@ def test_head_is_answered_like_get_without_a_body(client, path):
     get, head = client.get(path), client.head(path)
     assert head.status_code == get.status_code == 200
     assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_text_pasted_into_the_form_is_the_same_article_as_the_same_text_sent_as_json(client):
+    # browsers send a textarea's line breaks as CRLF whatever was pasted
+    form = client.post("/api/analyze", data={"text": SAMPLE_ARTICLE.replace("\n", "\r\n")})
+    sent = client.post("/api/analyze", json={"text": SAMPLE_ARTICLE})
+    assert form.status_code == sent.status_code == 200
+    assert form.json()["id"] == sent.json()["id"] and form.json()["text"] == SAMPLE_ARTICLE
+    assert client.get("/api/articles").json()["total"] == 1

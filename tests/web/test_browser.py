@@ -104,3 +104,26 @@ def test_dashboard_draws_charts(server, page):
     assert page.locator("#chart-totals svg rect").count() >= 1
     assert "Harbour Times" in page.locator("#chart-outlets svg").inner_html()
     assert page.problems == []
+
+
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(server, browser):
+    import httpx
+
+    stored = httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"},
+                        timeout=60).json()
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    phone = context.new_page()
+    try:
+        for path in ("/", f"/articles/{stored['id']}", "/library", "/dashboard", "/compare"):
+            phone.goto(server.url + path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 376, f"{path} is {width} px wide on a 375 px screen"
+        phone.goto(server.url + "/compare")  # and a comparison's result, with its wide tables
+        phone.fill("textarea[name=text0]", SAMPLE_ARTICLE)
+        phone.fill("textarea[name=text1]", SAMPLE_ARTICLE.replace("Harbour", "Seaport"))
+        phone.click(".actions button[type=submit]")
+        phone.wait_for_selector(".compare-table")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 376, f"the compare result is {width} px wide on a 375 px screen"
+    finally:
+        context.close()

@@ -219,6 +219,8 @@ async def parse_analyze_request(request: Request, settings: Settings) -> Analysi
         form = await read_form(request)
         fields = {k: v.strip() if isinstance(v, str) and k != "text" else v
                   for k, v in form.items() if isinstance(v, str) and k in FORM_FIELDS}
+        if "text" in fields:
+            fields["text"] = textarea_text(fields["text"])
         upload = form.get("file")
         upload = upload if isinstance(upload, UploadFile) and (upload.filename or upload.size) else None
         given = [name for name in ("text", "url") if (fields.get(name) or "").strip()] + (["file"] if upload else [])
@@ -243,6 +245,12 @@ async def parse_analyze_request(request: Request, settings: Settings) -> Analysi
         return AnalysisJob(lambda: article_from_input(item, settings, source="web form"), store)
     raise ApiError(415, "send JSON like {\"text\": \"...\"} or {\"url\": \"https://...\"}, or a multipart form "
                         "with a 'file' field")
+
+
+def textarea_text(value: str) -> str:
+    """A form's textarea as the user typed or pasted it: browsers send every line break as CRLF (HTML's form
+    encoding), so the same article pasted and uploaded would otherwise be two different texts in the library."""
+    return value.replace("\r\n", "\n")
 
 
 async def read_form(request: Request, max_fields: int = len(FORM_FIELDS) + 4):

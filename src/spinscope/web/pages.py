@@ -91,7 +91,8 @@ def _number(value: str | None, name: str, low: float = 0, high: float = 100) -> 
 def install_pages(app: FastAPI, runtime) -> None:
     from pydantic import ValidationError
 
-    from .app import ApiError, validation_message, check_filters, parse_analyze_request, read_form, run_compare
+    from .app import (ApiError, check_filters, parse_analyze_request, read_form, run_compare, textarea_text,
+                      validation_message)
     from .schemas import ArticleInput, CompareRequest
 
     store = runtime.store
@@ -218,6 +219,7 @@ def install_pages(app: FastAPI, runtime) -> None:
         slots = []
         for i in range(COMPARE_SLOTS):
             slots.append({k: str(form.get(f"{k}{i}") or "") for k in ("outlet", "title", "text", "url")})
+            slots[-1]["text"] = textarea_text(slots[-1]["text"])
         items = []
         try:
             for i, slot in enumerate(slots, 1):
