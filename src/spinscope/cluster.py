@@ -1,14 +1,15 @@
 """Group articles into stories (articles reporting the same event).
 
-Each article becomes one sparse vector made of four weighted blocks, each TF-IDF weighted over the input
-collection and L2-normalised on its own:
+Each article becomes one sparse vector made of five weighted blocks (`BLOCK_WEIGHTS`), each TF-IDF weighted over
+the input collection and L2-normalised on its own:
 
-  words     content words (stop words dropped, light stemming)                    weight 0.45
-  entities  named people/organisations/places from a capitalised-sequence finder   weight 0.30
-  sources   who the article cites (outlets, named people; from `attribution`)     weight 0.15
+  lede      content words and names of the first `LEDE_WORDS` words (headline, lead) weight 0.35
+  words     content words (stop words dropped, light stemming)                    weight 0.25
+  entities  named people/organisations/places from a capitalised-sequence finder   weight 0.20
+  sources   who the article cites (outlets, named people; from `attribution`)     weight 0.10
   dates     dates written in the text (years, months, full dates)                 weight 0.10
 
-The similarity of two articles is the dot product of their vectors (a weighted mean of the four block cosines; a
+The similarity of two articles is the dot product of their vectors (a weighted mean of the five block cosines; a
 block that is empty for an article is left out and the rest re-weighted, so missing evidence is not counted
 against it). Stories are built by average-linkage agglomeration on that similarity: two groups merge while the
 mean similarity over all their cross pairs is at least the threshold. Because the similarity is a dot product,

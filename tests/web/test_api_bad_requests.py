@@ -144,3 +144,13 @@ def test_text_pasted_into_the_form_is_the_same_article_as_the_same_text_sent_as_
     assert form.status_code == sent.status_code == 200
     assert form.json()["id"] == sent.json()["id"] and form.json()["text"] == SAMPLE_ARTICLE
     assert client.get("/api/articles").json()["total"] == 1
+
+
+def test_the_compare_page_counts_every_claim_only_one_outlet_makes_not_just_the_listed_ones():
+    from spinscope.web.pages import story_views
+
+    result = {"articles": [{"id": "a", "outlet": "A"}, {"id": "b", "outlet": "B"}],
+              "stories": [{"id": "story-1", "unique_claim_counts": {"a": 35, "b": 11},
+                           "unique_claims": [{"article": "a", "text": "One."}, {"article": "b", "text": "Two."}]}]}
+    (view,) = story_views(result)
+    assert view["unique_total"] == 46 and len(view["unique"]) == 2

@@ -204,7 +204,9 @@ def _print_story(story: Mapping[str, Any], console) -> None:
     unique = [c for c in story.get("unique_claims") or [] if isinstance(c, Mapping)]
     for article_id, name in names.items():
         own = [c for c in unique if str(c.get("article")) == article_id]
-        console.print(Text(f"  {name} ({counts.get(article_id, len(own))}):"))
+        total = counts.get(article_id, len(own))
+        shown = min(3, len(own))
+        console.print(Text(f"  {name} ({total}{f', showing {shown}' if isinstance(total, int) and total > shown else ''}):"))
         for claim in own[:3]:
             console.print(Text(f"    - {_short(claim.get('text'), 160)}"))
     sources = [s for s in story.get("sources") or [] if isinstance(s, Mapping)]

@@ -275,8 +275,10 @@ def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:
                           for item in story.get("contradictions") or []]
         unique = [(outlet_of.get(c.get("article"), c.get("article")), c.get("text"))
                   for c in story.get("unique_claims") or []]
+        unique_total = sum((story.get("unique_claim_counts") or {}).values()) or len(unique)
         views.append({"id": story.get("id"), "label": ", ".join(map(str, story.get("label") or [])),
                       "size": story.get("size"), "cohesion": story.get("cohesion"), "profiles": profiles,
                       "shared": shared, "contradictions": contradictions, "unique": unique,
+                      "unique_total": unique_total,
                       "sources": story.get("sources") or []})
     return views
