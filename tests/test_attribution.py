@@ -121,3 +121,17 @@ def test_json_form_has_exact_offsets_and_known_kinds():
 def test_empty_and_odd_text():
     assert attribution_dict("") == {"sources": [], "quotes": []}
     attribution_dict("“unclosed quote at the start of a line\n\"\n''\n“”")  # must not raise
+
+
+@pytest.mark.parametrize("text, source, kind", [
+    ("Fifteen workers died in the fire on Tuesday, officials said.", "officials", "anonymous"),
+    ("The plan was blocked, diplomats said.", "diplomats", "anonymous"),
+    ("Police said the fire started at night.", "Police", "official"),
+])
+def test_a_bare_plural_role_is_an_unnamed_source(text, source, kind):
+    assert [(s.name, s.kind) for s in attribute(text).sources] == [(source, kind)]
+
+
+@pytest.mark.parametrize("text", ["People said the plan failed.", "Residents said it was loud."])
+def test_a_bare_people_said_is_still_too_vague_to_count(text):
+    assert attribute(text).sources == []

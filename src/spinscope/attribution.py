@@ -78,6 +78,9 @@ _ANONYMOUS_HEADS = (
     "spokeswoman", "spokesperson", "authorities", "agencies", "individuals", "individual", "members", "member",
     "critics", "residents", "researchers", "scientists", "economists", "police",
 )
+# plural roles that are a source on their own ("officials said", "police said"); "people said" is too vague
+_BARE_SOURCES = ("officials", "diplomats", "police", "investigators", "witnesses", "authorities",
+                 "sources", "aides", "analysts", "experts", "lawmakers", "insiders", "observers", "officers")
 _DOCUMENT_HEADS = (
     "report", "reports", "memo", "memos", "memorandum", "memoranda", "documents", "document", "transcripts",
     "transcript", "filings", "filing", "papers", "paper", "letters", "letter", "emails", "email", "e-mails",
@@ -349,7 +352,7 @@ class _Finder:
                 found = self.descriptive_ending_at(match.end())
                 if found:
                     phrase_words = _words(text[found[0]:found[1]])
-                    if len(phrase_words) >= 2 or phrase_words[-1] in _DOCUMENT_HEADS:
+                    if len(phrase_words) >= 2 or phrase_words[-1] in _DOCUMENT_HEADS + _BARE_SOURCES:
                         self.add_descriptive(*found)
             elif lower in _RV_SET and lower != "told" and re.search(r"(?:^|[,”\"’]|[–—])\s*$",
                                                                    text[max(0, match.start() - 3):match.start()]):
