@@ -127,3 +127,21 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(server, browser):
         assert width <= 376, f"the compare result is {width} px wide on a 375 px screen"
     finally:
         context.close()
+
+
+def test_dashboard_labels_fit_and_the_numbers_are_readable_without_a_mouse(server, page):
+    import httpx
+
+    long_outlet = "The Extremely Long Name of a Regional Morning Newspaper"
+    httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": long_outlet}, timeout=60)
+    page.goto(server.url + "/dashboard")
+    page.wait_for_selector("#chart-outlets svg rect")
+    # every label starts inside its chart (long ones were cut off at the left edge)
+    lefts = page.evaluate("Array.from(document.querySelectorAll('.chart svg')).map(svg => {"
+                          " const box = svg.getBoundingClientRect();"
+                          " return Math.min(...Array.from(svg.querySelectorAll('text')).map("
+                          "  t => t.getBoundingClientRect().left - box.left)); })")
+    assert lefts and min(lefts) >= 0, lefts
+    described = page.locator("#chart-scores svg").get_attribute("aria-label")
+    assert described.startswith("Mean propaganda score per outlet: ") and long_outlet in described
+    assert page.problems == []

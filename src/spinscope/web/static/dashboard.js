@@ -32,6 +32,12 @@
     container.appendChild(root);
     return root;
   }
+  // The numbers in words, for screen readers and keyboards: a role="img" chart is otherwise only its title.
+  function describe(root, title, parts) {
+    var shown = parts.slice(0, 15);
+    root.setAttribute("aria-label", title + ": " + shown.join("; ") +
+      (parts.length > shown.length ? "; and " + (parts.length - shown.length) + " more" : ""));
+  }
   function empty(container, message) {
     var p = document.createElement("p");
     p.className = "empty";
@@ -68,7 +74,7 @@
     groups.forEach(function (group, row) {
       var y = top + row * rowHeight;
       var name = nameOf(group);
-      text(root, left - 8, y + 17, shorten(name, 22), { "text-anchor": "end" });
+      text(root, left - 8, y + 17, shorten(name, 16), { "text-anchor": "end" });
       var total = 0;
       Object.keys(group.techniques).forEach(function (t) { total += group.techniques[t]; });
       el("rect", { x: left, y: y + 4, width: width - left - right, height: 18, rx: 3, fill: "rgba(127,127,127,.15)" }, root);
@@ -85,6 +91,11 @@
       text(root, width - right + 8, y + 17, rate.toFixed(1) + "/art.", { "class": "muted-text" });
       tip(root.lastChild, group.articles + " articles, " + total + " highlights");
     });
+    describe(root, title, groups.map(function (group) {
+      var total = 0;
+      Object.keys(group.techniques).forEach(function (t) { total += group.techniques[t]; });
+      return nameOf(group) + " " + (total / group.articles).toFixed(1) + " highlights per article";
+    }));
     legend(container, sortedTechniques(used));
   }
 
@@ -107,6 +118,7 @@
     });
     var slot = (width - left - right) / months.length;
     var barWidth = Math.min(48, slot * 0.7);
+    var every = Math.ceil(56 / slot);  // "2026-11" needs about 56 px: with many months, label every n-th
     var used = {};
     months.forEach(function (m, i) {
       var x = left + i * slot + (slot - barWidth) / 2;
@@ -118,9 +130,14 @@
         var rect = el("rect", { x: x, y: y, width: barWidth, height: Math.max(0, h - 0.5), fill: colour(t) }, root);
         tip(rect, m.month + ": " + label(t) + " — " + (m.techniques[t] / m.articles).toFixed(2) + " per article");
       });
-      text(root, x + barWidth / 2, height - 10, m.month, { "text-anchor": "middle", "class": "muted-text" });
-      tip(root.lastChild, m.articles + " articles");
+      if (i % every === 0) {
+        text(root, x + barWidth / 2, height - 10, m.month, { "text-anchor": "middle", "class": "muted-text" });
+        tip(root.lastChild, m.articles + " articles");
+      }
     });
+    describe(root, "Highlights per article by month", months.map(function (m, i) {
+      return m.month + " " + rates[i].toFixed(1);
+    }));
     legend(container, sortedTechniques(used));
   }
 
@@ -130,12 +147,13 @@
     var root = svg(container, width, rows.length * rowHeight + 8, title);
     rows.forEach(function (row, i) {
       var y = 4 + i * rowHeight;
-      text(root, left - 8, y + 16, shorten(row.label, 28), { "text-anchor": "end" });
+      text(root, left - 8, y + 16, shorten(row.label, 22), { "text-anchor": "end" });
       var w = max > 0 ? row.value / max * (width - left - right) : 0;
       var rect = el("rect", { x: left, y: y + 4, width: Math.max(1, w), height: 17, rx: 2, fill: row.colour }, root);
       tip(rect, row.label + ": " + format(row.value));
       text(root, left + w + 6, y + 16, format(row.value), { "class": "muted-text" });
     });
+    describe(root, title, rows.map(function (row) { return row.label + " " + format(row.value); }));
   }
 
   stackedRows(document.getElementById("chart-outlets"), stats.outlets,
