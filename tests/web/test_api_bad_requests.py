@@ -154,3 +154,10 @@ def test_the_compare_page_counts_every_claim_only_one_outlet_makes_not_just_the_
                            "unique_claims": [{"article": "a", "text": "One."}, {"article": "b", "text": "Two."}]}]}
     (view,) = story_views(result)
     assert view["unique_total"] == 46 and len(view["unique"]) == 2
+
+
+def test_a_score_range_that_cannot_match_says_so(client):
+    api = client.get("/api/articles?score_min=7&score_max=3")
+    assert api.status_code == 400 and "lowest score (7) is above the highest (3)" in api.json()["error"]
+    page = client.get("/library?score_min=7&score_max=3")
+    assert "lowest score (7) is above the highest (3)" in page.text

@@ -275,6 +275,11 @@ def check_filters(genre: str | None, technique: str | None) -> tuple[str | None,
     return genre or None, technique or None
 
 
+def check_score_range(lowest: float | None, highest: float | None) -> None:
+    if lowest is not None and highest is not None and lowest > highest:  # would silently match nothing
+        raise ApiError(400, f"the lowest score ({lowest:g}) is above the highest ({highest:g})")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the app
 
@@ -446,6 +451,7 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
             q: Optional[str] = Query(None, max_length=500, description="Words that must occur in title or text."),
             sort: str = Query("updated", pattern="^(updated|date|score)$")):
         genre, technique = check_filters(genre, technique)
+        check_score_range(score_min, score_max)
         return await run_in_threadpool(runtime.store.list, page, per_page, outlet, date_from, date_to, genre,
                                        technique, score_min, score_max, q, sort)
 

@@ -91,8 +91,8 @@ def _number(value: str | None, name: str, low: float = 0, high: float = 100) -> 
 def install_pages(app: FastAPI, runtime) -> None:
     from pydantic import ValidationError
 
-    from .app import (ApiError, check_filters, parse_analyze_request, read_form, run_compare, textarea_text,
-                      validation_message)
+    from .app import (ApiError, check_filters, check_score_range, parse_analyze_request, read_form, run_compare,
+                      textarea_text, validation_message)
     from .schemas import ArticleInput, CompareRequest
 
     store = runtime.store
@@ -173,10 +173,11 @@ def install_pages(app: FastAPI, runtime) -> None:
             page_number = max(1, int(page_text))
             genre, technique = check_filters(filters["genre"], filters["technique"])
             sort = filters["sort"] if filters["sort"] in ("updated", "date", "score") else "updated"
+            lowest, highest = _number(filters["score_min"], "lowest score"), _number(filters["score_max"], "highest score")
+            check_score_range(lowest, highest)
             listing = await run_in_threadpool(
                 store.list, page_number, LIBRARY_PAGE_SIZE, filters["outlet"] or None, filters["date_from"] or None,
-                filters["date_to"] or None, genre, technique, _number(filters["score_min"], "lowest score"),
-                _number(filters["score_max"], "highest score"), filters["q"] or None, sort)
+                filters["date_to"] or None, genre, technique, lowest, highest, filters["q"] or None, sort)
         except (ApiError, InputError, StoreError, ValueError) as exc:
             error = getattr(exc, "message", None) or str(exc)
             listing = {"items": [], "total": 0, "page": 1, "per_page": LIBRARY_PAGE_SIZE}
