@@ -173,7 +173,8 @@ def install_pages(app: FastAPI, runtime) -> None:
             page_number = max(1, int(page_text))
             genre, technique = check_filters(filters["genre"], filters["technique"])
             sort = filters["sort"] if filters["sort"] in ("updated", "date", "score") else "updated"
-            lowest, highest = _number(filters["score_min"], "lowest score"), _number(filters["score_max"], "highest score")
+            lowest = _number(filters["score_min"], "lowest score")
+            highest = _number(filters["score_max"], "highest score")
             check_score_range(lowest, highest)
             listing = await run_in_threadpool(
                 store.list, page_number, LIBRARY_PAGE_SIZE, filters["outlet"] or None, filters["date_from"] or None,
