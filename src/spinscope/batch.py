@@ -38,7 +38,7 @@ from .batch_io import (
     remove_previous_run,
     require_batch_dependencies,
 )
-from .errors import InputError, Interrupted, ModelError, SpinscopeError
+from .errors import InputError, Interrupted, ModelError, SpinscopeError, os_reason
 from .settings import Settings
 from .types import Article
 
@@ -335,18 +335,15 @@ class _Run:
         self.store = _open_store(options.db) if options.db is not None else None
         try:
             self._open_files(output, fmt, options, report)
-        except OSError as error:  # an unwritable place: one line, not an internal error
+        except BaseException as error:
             if self.store is not None:
                 self.store.close()
-            raise InputError(f"cannot write {output}: {(error.strerror or str(error)).lower()}") from None
-        except BaseException:
-            if self.store is not None:
-                self.store.close()
+            if isinstance(error, OSError):  # an unwritable place: one line, not an internal error
+                raise InputError(f"cannot write {output}: {os_reason(error)}") from None
             raise
         self.pending_keys: list[str] = []
         self.pending_results = self.pending_failures = 0
         self.last_commit = time.monotonic()
-        self.models: dict[str, str] | None = None
 
     def _open_files(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport) -> None:
         exists = [p for p in (output, manifest_path(output), failures_path(output)) if p.exists()]
@@ -363,7 +360,9 @@ class _Run:
             point = read_manifest(output, fmt, options.include_text)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.done_keys = point.done_keys
-        self.committed_models = point.models  # a resumed output's models: new results must match them
+        # the model versions the output's results were made with (a resumed output's, from its manifest): new
+        # results must match them
+        self.models: dict[str, str] | None = point.models
         report.total_results, report.total_failures = point.results, point.failures
         self.writer = make_writer(fmt, output, point, options.include_text)
         self.failures = AppendFile(failures_path(output), point.failures_bytes)
@@ -373,7 +372,7 @@ class _Run:
         # one output, one version of each model: a resumed run with another --model-dir or span-encoder setting
         # would mix analyses that are not comparable (an article no model ran on, e.g. in another language, says
         # nothing either way)
-        known = self.models if self.models is not None else (self.committed_models or {})
+        known = self.models or {}
         models = dict(result.get("models") or {})
         for name in sorted(set(models) & set(known)):
             if models[name] != known[name]:

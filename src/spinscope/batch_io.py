@@ -75,12 +75,12 @@ def iter_inputs(inputs: Iterable[str | os.PathLike], settings: Settings,
     skip = frozenset(Path(p).resolve() for p in skip)
     for raw in inputs:
         name = str(raw)
-        path = Path(name)
-        if path.exists():
-            yield from _iter_path(path, settings, skip)
-        elif name.startswith(("http://", "https://")):  # before globs: "?" is a URL's query, not a wildcard
+        kind = _input_kind(name)
+        if kind == "path":
+            yield from _iter_path(Path(name), settings, skip)
+        elif kind == "url":
             yield from _iter_ingest(name, settings)
-        elif _GLOB_CHARS & set(name):
+        elif kind == "glob":
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
                 yield ReadFailure(name, f"{name}: no file matches this pattern")
@@ -98,14 +98,22 @@ def missing_inputs(inputs: Iterable[str | os.PathLike]) -> list[str]:
     problems = []
     for raw in inputs:
         name = str(raw)
-        if Path(name).exists() or name.startswith(("http://", "https://")):
-            continue
-        if _GLOB_CHARS & set(name):
-            if next(glob.iglob(name, recursive=True), None) is None:
-                problems.append(f"{name}: no file matches this pattern")
-        else:
+        kind = _input_kind(name)
+        if kind == "glob" and next(glob.iglob(name, recursive=True), None) is None:
+            problems.append(f"{name}: no file matches this pattern")
+        elif kind == "missing":
             problems.append(f"{name}: no such file or directory")
     return problems
+
+
+def _input_kind(name: str) -> str:
+    """How a named input is read: "path", "url", "glob" or "missing" (URLs before globs: "?" is a URL's query,
+    not a wildcard)."""
+    if Path(name).exists():
+        return "path"
+    if name.startswith(("http://", "https://")):
+        return "url"
+    return "glob" if _GLOB_CHARS & set(name) else "missing"
 
 
 def _iter_path(path: Path, settings: Settings,
@@ -156,8 +164,7 @@ def _iter_directory(path: Path, settings: Settings, skip: frozenset[Path],
 def _glob_root(pattern: str) -> Path:
     """The folder a glob pattern starts from: its leading components without wildcards ("feeds/**/*.jsonl" ->
     feeds)."""
-    parts = Path(pattern).parts
-    fixed = [part for part in itertools.takewhile(lambda part: not (_GLOB_CHARS & set(part)), parts)]
+    fixed = list(itertools.takewhile(lambda part: not (_GLOB_CHARS & set(part)), Path(pattern).parts))
     return Path(*fixed) if fixed else Path(".")
 
 

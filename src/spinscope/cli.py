@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import Interrupted, SpinscopeError
+from .errors import Interrupted, SpinscopeError, os_reason
 from .settings import Settings, normalise_language
 
 app = typer.Typer(
@@ -95,7 +95,7 @@ def _write(output: Optional[Path], content: str) -> None:
         except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail
         except OSError as exc:
-            raise SpinscopeError(f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}") from None
+            raise SpinscopeError(f"cannot write to standard output: {os_reason(exc)}") from None
         return
     if output.is_dir():
         raise SpinscopeError(f"cannot write {output}: it is a directory; give a file name")
@@ -104,7 +104,7 @@ def _write(output: Optional[Path], content: str) -> None:
             with open(output, "w", encoding="utf-8") as stream:
                 stream.write(content)
         except OSError as exc:
-            raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
+            raise SpinscopeError(f"cannot write {output}: {os_reason(exc)}") from None
         return
     target = output.resolve() if output.is_symlink() else output  # a link is written through, never replaced
     # write next to the target then rename, so an interrupted run never leaves a half-written report
@@ -118,7 +118,7 @@ def _write(output: Optional[Path], content: str) -> None:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-        raise SpinscopeError(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}") from None
+        raise SpinscopeError(f"cannot write {output}: {os_reason(exc)}") from None
 
 
 # options shared by the train / evaluate commands (one definition, one help text)
@@ -183,7 +183,7 @@ def _check_writable(target: Path, option: str, folder: bool = False) -> None:
             with tempfile.TemporaryFile(dir=existing):
                 pass
         except OSError as exc:
-            problem = (exc.strerror or str(exc)).lower()
+            problem = os_reason(exc)
     if problem:
         raise SpinscopeError(f"{option} {target}: cannot write there ({existing}: {problem})")
 

@@ -25,6 +25,10 @@ ISO_CODE = {"en": "en", "it": "it", "ru": "ru", "fr": "fr", "ge": "de", "po": "p
 # a SemEval article file; group 1 is the article id
 ARTICLE_FILE = re.compile(r"^article(\d+)\.txt$")
 _SPAN_FILE = re.compile(r"^article(\d+)-labels-subtask-3\.txt$")
+# where each component's labels are in a language folder
+LABEL_FILES = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt",
+               "techniques": "train-labels-subtask-3.txt"}
+SPAN_FOLDER = "train-labels-subtask-3-spans"
 
 
 def default_data_root() -> Path:
@@ -141,23 +145,23 @@ def load_semeval2023(folder: str | Path, ids: set[str] | None = None) -> list[Ar
                 texts[match.group(1)] = _read(directory / name)
 
     genres, frames = {}, {}
-    path = folder / "train-labels-subtask-1.txt"
+    path = folder / LABEL_FILES["genre"]
     for number, row in _read_tsv(path):
         article_id, genre = _row(path, number, row, (2,), "<id><TAB><genre>")
         genres[article_id] = _name(path, number, genre, _GENRE_NAMES, "genre")
-    path = folder / "train-labels-subtask-2.txt"
+    path = folder / LABEL_FILES["frames"]
     for number, row in _read_tsv(path):
         article_id, *field = _row(path, number, row, (1, 2), "<id><TAB><frame>,<frame>,...")
         frames[article_id] = [_name(path, number, f, _FRAME_NAMES, "frame") for f in "".join(field).split(",")
                               if f.strip()]
     paragraphs: dict[str, dict[int, list[str]]] = defaultdict(dict)
-    path = folder / "train-labels-subtask-3.txt"
+    path = folder / LABEL_FILES["techniques"]
     for number, row in _read_tsv(path):
         article_id, line, *techniques = _row(path, number, row, (2, 3), "<id><TAB><line><TAB><technique>,...")
         paragraphs[article_id][_count(path, number, line, "line number")] = \
             _techniques(techniques[0], path, number) if techniques else []
     spans: dict[str, list[tuple[str, int, int]]] | None = None  # None: no span labels (not: no spans)
-    span_dir = folder / "train-labels-subtask-3-spans"
+    span_dir = folder / SPAN_FOLDER
     if span_dir.is_dir():
         spans = defaultdict(list)
         for name in sorted(os.listdir(span_dir)):

@@ -15,3 +15,8 @@ class ModelError(SpinscopeError):
 
 class Interrupted(SpinscopeError):
     """The user stopped a long job (Ctrl+C) after what it finished was saved; the CLI exits 130 like a shell."""
+
+
+def os_reason(error: OSError) -> str:
+    """An OS error's reason as one lower-case phrase for a one-line message ("permission denied")."""
+    return (error.strerror or str(error)).lower()

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urljoin, urlsplit
 
-from .errors import InputError
+from .errors import InputError, os_reason
 from .segment import line_bounds, strip_blank
 from .settings import Settings
 from .types import Article
@@ -169,7 +169,7 @@ def _read_file(path: Path, settings: Settings) -> bytes:
     except PermissionError:
         raise InputError(f"{name}: cannot read it (permission denied)") from None
     except OSError as error:
-        raise InputError(f"{name}: cannot read it ({(error.strerror or str(error)).lower()})") from None
+        raise InputError(f"{name}: cannot read it ({os_reason(error)})") from None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -375,7 +375,7 @@ def _resolve(host: str, port: int, url: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        reason = (error.strerror or str(error)).lower()
+        reason = os_reason(error)
         raise InputError(f"{url}: cannot fetch ({reason})") from None
     except UnicodeError:
         raise InputError(f"{url}: cannot fetch (invalid host name)") from None
@@ -659,7 +659,7 @@ def _jsonl_articles(path: Path, settings: Settings) -> Iterator[Article | Failur
     try:
         handle = open(path, "rb")
     except OSError as error:
-        yield Failure(str(path), f"{path}: cannot read it ({(error.strerror or str(error)).lower()})")
+        yield Failure(str(path), f"{path}: cannot read it ({os_reason(error)})")
         return
     with handle:
         number = 0
@@ -754,7 +754,7 @@ def iter_articles(inputs: list[str | Path], settings: Settings | None = None) ->
             try:
                 files = _directory_files(path)
             except OSError as error:
-                yield Failure(name, f"{name}: cannot list it ({(error.strerror or str(error)).lower()})")
+                yield Failure(name, f"{name}: cannot list it ({os_reason(error)})")
                 continue
             if not files:
                 yield Failure(name, f"{name}: no .txt, .html or .htm files in this directory")

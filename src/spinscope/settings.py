@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .data import ISO_CODE
+
 PACKAGED_MODELS = Path(__file__).parent / "models"
 
 
 # the SemEval-2023 data folders' names that are not the languages' codes
-_FOLDER_NAMES = {"ge": "de", "po": "pl"}
+_FOLDER_NAMES = {folder: code for folder, code in ISO_CODE.items() if folder != code}
 
 
 def normalise_language(code: str | None) -> str | None:

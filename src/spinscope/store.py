@@ -192,8 +192,9 @@ class Store:
 
         An article already stored under the same id is updated (its new analysis is added to its history); a
         result without an id updates the article with exactly the same text, if there is one. The same text
-        under two ids stays two articles: wire copy carried by two outlets is two outlets' articles. `model_versions` defaults to `result["models"]`; give the
-        pipeline's full set (`model_versions_of(pipeline)`) so `stale()` can tell which articles need re-analysis.
+        under two ids stays two articles: wire copy carried by two outlets is two outlets' articles.
+        `model_versions` defaults to `result["models"]`; give the pipeline's full set
+        (`model_versions_of(pipeline)`) so `stale()` can tell which articles need re-analysis.
         Everything happens in one transaction.
         """
         _check_result(result)

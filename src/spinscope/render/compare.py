@@ -206,7 +206,8 @@ def _print_story(story: Mapping[str, Any], console) -> None:
         own = [c for c in unique if str(c.get("article")) == article_id]
         total = counts.get(article_id, len(own))
         shown = min(3, len(own))
-        console.print(Text(f"  {name} ({total}{f', showing {shown}' if isinstance(total, int) and total > shown else ''}):"))
+        showing = f", showing {shown}" if isinstance(total, int) and total > shown else ""
+        console.print(Text(f"  {name} ({total}{showing}):"))
         for claim in own[:3]:
             console.print(Text(f"    - {_short(claim.get('text'), 160)}"))
     sources = [s for s in story.get("sources") or [] if isinstance(s, Mapping)]

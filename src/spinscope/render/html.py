@@ -446,8 +446,7 @@ def article_body(view: ArticleView) -> str:
                 last_mark[span.number] = record
                 tokens.append(record)
             open_spans = list(covering)
-            # a character reference keeps CR in the DOM text (a raw CR would be turned into LF by the parser)
-            tokens.append(e(text[left:right]).replace("\r", "&#13;"))
+            tokens.append(e(text[left:right]))  # a line holds no CR: `text_lines` ends lines at CR as at LF
         tokens.extend("</mark>" for _ in open_spans)
         tokens.append("</p>" + paragraph_tags(view, paragraph_info.get(number)) + "</div>")
     for record in last_mark.values():

@@ -70,7 +70,7 @@
     var width = 560, left = 130, right = 64, rowHeight = 30, top = 8;
     var height = top + groups.length * rowHeight + 8;
     var root = svg(container, width, height, title);
-    var used = {};
+    var used = {}, described = [];
     groups.forEach(function (group, row) {
       var y = top + row * rowHeight;
       var name = nameOf(group);
@@ -90,12 +90,9 @@
       var rate = total / group.articles;
       text(root, width - right + 8, y + 17, rate.toFixed(1) + "/art.", { "class": "muted-text" });
       tip(root.lastChild, group.articles + " articles, " + total + " highlights");
+      described.push(name + " " + rate.toFixed(1) + " highlights per article");
     });
-    describe(root, title, groups.map(function (group) {
-      var total = 0;
-      Object.keys(group.techniques).forEach(function (t) { total += group.techniques[t]; });
-      return nameOf(group) + " " + (total / group.articles).toFixed(1) + " highlights per article";
-    }));
+    describe(root, title, described);
     legend(container, sortedTechniques(used));
   }
 
