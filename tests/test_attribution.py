@@ -79,6 +79,43 @@ def test_pronoun_speaker_resolves_to_the_last_named_source():
     assert [(text[q.start:q.end], q.speaker) for q in quotes] == [("The measures worked,", "Clint Watts")]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # the gender a first pronoun fixed ("she" -> Berglund) keeps "he" off her
+    ('Mayor Tom Hale opened the bridge on Monday. Fire chief Anna Berglund praised the crews. '
+     '"We worked for three nights," she said. "It was worth it," he said later.',
+     [("We worked for three nights,", "Anna Berglund"), ("It was worth it,", "Mayor Tom Hale")]),
+    # courtesy titles say it outright, even for a one-word name
+    ('"Nobody saw it coming," said Anna Berglund. Mr. Hale disagreed. "We warned them," he said. '
+     'Ms. Berglund shook her head. "Not true," she said.',
+     [("Nobody saw it coming,", "Anna Berglund"), ("We warned them,", "Hale"), ("Not true,", "Anna Berglund")]),
+    # a gendered role word before the name; no one fits "he"
+    ('"It is over," said spokeswoman Lena Holm. "We will rebuild," he said.',
+     [("It is over,", "Lena Holm"), ("We will rebuild,", None)]),
+    # "the son of" describes the son, not Anna
+    ('The son of Anna Berglund, Erik Berglund, spoke first. "We are tired," he said.',
+     [("We are tired,", "Erik Berglund")]),
+])
+def test_pronoun_speakers_follow_gender(text, expected):
+    assert [(text[q.start:q.end], q.speaker) for q in attribute(text).quotes] == expected
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"The fire is under control," fire chief Anna Berglund said on Tuesday.', "Anna Berglund"),
+    ('"The fire is under control," the regional fire chief Anna Berglund told reporters.', "Anna Berglund"),
+    # "since" opens a clause: the United States is not the speaker (and "States" is no reporting verb)
+    ('He is not worried about "Russian intervention," since the United States is doing the same.', None),
+])
+def test_speaker_after_the_quote_behind_a_role(text, speaker):
+    assert [q.speaker for q in attribute(text).quotes] == [speaker]
+
+
+def test_sentence_initial_one_word_sources():
+    text = ("Reuters reported that the talks had failed. Police said the road was closed. The river rose. "
+            "Though authorities said it was safe, no one came.")
+    assert _sources(text) == {"Reuters": ("outlet", ["Reuters"]), "Police": ("official", ["Police"]),
+                              "authorities": ("official", ["authorities"])}
+
+
 def test_quote_after_a_colon_line_is_attributed_to_its_source():
     text = "More from Reuters:\n“Putin had the objective in mind all along.”\n"
     quotes = attribute(text).quotes

@@ -164,6 +164,9 @@ def test_matched_claims_that_each_name_someone_else_are_not_a_contradiction():
      "A 40-year-old man from Korvik was arrested by police on Monday."),
     ("On Monday the plan to freeze the assets of President Viktor Strel was blocked by Hungary, diplomats said.",
      "On Monday the plan to freeze the assets of President Viktor Strel was blocked by Poland, diplomats said."),
+    # a one-word name opening the sentence is still a name when a verb follows it
+    ("Hungary blocked the plan to freeze the assets of President Viktor Strel on Monday, diplomats said.",
+     "Poland blocked the plan to freeze the assets of President Viktor Strel on Monday, diplomats said."),
 ])
 def test_claims_that_each_name_someone_the_other_does_not_are_not_shared(left, right):
     result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]})
@@ -205,6 +208,18 @@ def test_extraction_skips_headings_questions_opinion_and_keeps_offsets():
     ]
     for claim in claims:
         assert text[claim.start:claim.end] == claim.text
+
+
+@pytest.mark.parametrize("sentence", [
+    "The plane with 40 passengers flew to Brenn on Monday.",
+    "About 300 residents fled the village of Ostra overnight.",
+])
+def test_irregular_past_tenses_count_as_verbs(sentence):
+    assert [c.text for c in extract_claims(sentence)] == [sentence]
+
+
+def test_lets_is_not_a_claim_verb():
+    assert extract_claims("Let’s look at the 2019 situation through the eyes of Oskar Lind.") == []
 
 
 def test_numbers_parse_units():

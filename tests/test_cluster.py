@@ -102,6 +102,13 @@ def test_named_entities_skip_sentence_starts_headlines_and_shouting():
         assert text[entity.start:entity.end] == entity.text
 
 
+def test_a_lone_sentence_opener_is_a_name_when_a_verb_follows():
+    text = ("Hungary blocked the deal. Reuters reported it first. Lind flew home. Police said little. "
+            "Critics argued. Despite claims by the union, nothing changed. Newest reports from Brenn disagree. "
+            "Yesterday marked a year. Smoothly handled, it ended.")
+    assert [e.text for e in named_entities(text)] == ["Hungary", "Reuters", "Lind", "Brenn"]
+
+
 def test_named_entities_drop_titles_from_keys_and_split_and():
     entities = named_entities("He met President Oskar Lind and Pavel Rusu in the Ministry of Justice.")
     assert [e.key for e in entities] == ["oskar_lind", "pavel_rusu", "ministry_justice"]

@@ -30,34 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cluster import Entity, named_entities
+from .lexicon import KNOWN_OUTLETS, REPORTING_VERBS
 from .segment import line_bounds
 
 KINDS = ("outlet", "person", "official", "anonymous", "document")
 
-REPORTING_VERBS = (
-    "said", "says", "say", "told", "tells", "tweeted", "tweets", "wrote", "writes", "reported", "reports",
-    "claimed", "claims", "stated", "states", "added", "adds", "confirmed", "confirms", "announced", "announces",
-    "explained", "explains", "noted", "notes", "insisted", "insists", "testified", "testifies", "argued",
-    "argues", "warned", "warns", "acknowledged", "acknowledges", "admitted", "admits", "denied", "denies",
-    "revealed", "reveals", "disclosed", "discloses", "accused", "accuses", "alleged", "alleges", "asserted",
-    "asserts", "recalled", "posted", "published", "estimated", "estimates", "concluded", "concludes",
-    "described", "describes", "showed", "shows", "indicated", "indicates", "found", "outlined", "suggested",
-    "suggests", "predicted", "predicts", "complained", "replied", "responded", "declared", "declares",
-)
 _RV = "(?:" + "|".join(REPORTING_VERBS) + ")"
 _AUX = r"(?:(?:has|have|had|also|later|previously|reportedly|first|then|once|just|publicly|repeatedly|further)\s+)*"
 
-KNOWN_OUTLETS = frozenset("""
-reuters|associated press|ap|afp|agence france-presse|bloomberg|cnn|bbc|fox news|fox|msnbc|nbc|nbc news|abc|abc news
-|cbs|cbs news|npr|pbs|washington post|wp|new york times|nyt|wall street journal|wsj|guardian|the guardian|politico
-|axios|the hill|hill|mcclatchy|breitbart|rt|russia today|sputnik|sputnik news|tass|ria novosti|interfax|al jazeera
-|der spiegel|spiegel|le monde|le figaro|la repubblica|corriere della sera|ansa|dpa|efe|xinhua|usa today|time
-|newsweek|the atlantic|atlantic|vox|buzzfeed|buzzfeed news|huffpost|huffington post|daily mail|the sun|telegraph
-|financial times|ft|the economist|economist|los angeles times|la times|chicago tribune|vice|vice news|the intercept
-|intercept|propublica|daily beast|the daily beast|new yorker|the new yorker|infowars|the federalist|daily caller
-|the daily caller|gateway pundit|zero hedge|zerohedge|wikileaks|izvestia|kommersant|rbc|lenta|gazeta|tvn24
-|onet|bild|die welt|welt|faz|süddeutsche zeitung|tagesschau|libération|liberation|le parisien|rai|mediaset
-""".replace("\n", "").split("|"))
 _OUTLET_WORDS = frozenset("""post times news journal tribune herald gazette daily telegraph press agency tv radio
 magazine review chronicle observer standard wire insider examiner monitor reporter network channel broadcasting
 newspaper zeitung nouvelles giornale gazeta""".split())
@@ -94,8 +74,18 @@ _MODIFIER_STOP = frozenset("""in on at to for by with from that which who whom w
 have has had do does did said told says say according as than then when while because after before since if
 whether not no nor but so yet into onto about over under against between among through during without within
 this that it he she they we i you his her him them us our my your me its there here what why how where
-accused admitted denied""".split())
+accused admitted denied though although however meanwhile""".split())
+# words that start a clause rather than describe a speaker ("since the United States is ...")
+_CLAUSE_WORDS = _MODIFIER_STOP | frozenset("and or the a an".split())
 _PERSON_PRONOUNS = {"he", "she"}
+# words before or inside a name that say which pronoun fits ("Ms. Berglund", "spokeswoman Anna Berglund")
+_GENDER_WORDS = {
+    "she": frozenset("""mrs ms miss madam madame dame lady queen princess duchess baroness countess spokeswoman
+chairwoman congresswoman businesswoman councilwoman policewoman sportswoman mother wife daughter sister grandmother
+actress widow woman girl aunt niece""".split()),
+    "he": frozenset("""mr sir lord king prince duke baron count spokesman chairman congressman businessman councilman
+policeman sportsman father husband son brother grandfather actor widower man boy uncle nephew""".split()),
+}
 _ACCORDING_CUES = (
     r"according\s+to", r"as\s+reported\s+by", r"(?:first\s+)?reported\s+by", r"cited\s+by", r"quoted\s+by",
     r"citing", r"an?\s+(?:new\s+)?report\s+(?:by|from|in)", r"reports?\s+(?:by|from|in)",
@@ -258,6 +248,8 @@ class _Finder:
             word = previous.group(1).lower()
             if word in _MODIFIER_STOP or previous.group(2) != " " and "\n" in previous.group(2):
                 break
+            if word.endswith(".") and word.count(".") == 1 and len(word) > 2:
+                break  # the end of the previous sentence ("... had failed. Police said"), not "U.S."
             if word[:1].isalpha() and word in ("said", "told") or word.endswith(("ed", "ing")) and \
                     word not in ("unnamed", "informed", "retired", "elected", "appointed", "concerned"):
                 break
@@ -314,6 +306,20 @@ class _Finder:
             if not word:
                 break
             cursor += word.end()
+        return self.source_at(position)
+
+    def source_behind_role(self, position: int) -> SourceMention | None:
+        """The subject of a reporting verb, possibly behind a role: "fire chief Anna Berglund (said)". The role
+        words are content words ("since the United States said" is no role), and the verb must follow the name."""
+        cursor = position + re.match(r"(?:(?:the|a|an)\s+)?", self.text[position:position + 4], re.IGNORECASE).end()
+        for _ in range(4):
+            word = re.match(r"([a-z][\w\-]*)\s+", self.text[cursor:cursor + 40])
+            if not word or word.group(1) in _CLAUSE_WORDS:
+                break
+            cursor += word.end()
+            entity = self.by_start.get(cursor)
+            if entity is not None:
+                return self.add_named(entity) if _VERB_AFTER.match(self.text, entity.end) else None
         return self.source_at(position)
 
     # -- the cue patterns
@@ -410,8 +416,9 @@ def merge_sources(mentions: list[SourceMention]) -> list[Source]:
     """One `Source` per cited source: a name merges with longer forms of it ("Trump" -> "Donald Trump"), an
     acronym with the name it abbreviates ("WP" -> "Washington Post"); unnamed sources merge on their last two
     words ("three former officials" / "the former officials")."""
-    named = [m for m in mentions if m.kind in ("outlet", "person", "official")]
-    unnamed = [m for m in mentions if m.kind not in ("outlet", "person", "official")]
+    # an unnamed official source ("police", "the ministry") has no name key: it merges as the unnamed do
+    named = [m for m in mentions if m.kind in ("outlet", "person", "official") and m.key]
+    unnamed = [m for m in mentions if m not in named]
     sources: list[Source] = []
     kind_rank = {"outlet": 0, "official": 1, "person": 2}
     for mention in sorted(named, key=lambda m: -len(m.key.split("_"))):
@@ -539,6 +546,7 @@ class _Speakers:
         self.finder = finder
         self.text = finder.text
         self.sources = sources
+        self.genders: dict[str, str | None] = {}
 
     def source_for(self, mention: SourceMention) -> Source | None:
         for source in self.sources:
@@ -575,21 +583,54 @@ class _Speakers:
             return mention.name, mention.kind
         return None, None
 
+    def gender(self, key: str) -> str | None:
+        """"he" or "she" for the person with this key, from a courtesy title or gendered role word before or in
+        any of their names, else from a pronoun already resolved to them; None when nothing says."""
+        if key in self.genders:
+            return self.genders[key]
+        surname = key.split("_")[-1]
+        found = None
+        for entity in self.finder.entities:
+            if surname not in entity.key.split("_"):
+                continue
+            # the word right before the name only: "spokeswoman Anna Berglund", not "the son of Anna Berglund"
+            words = _words(self.text[max(0, entity.start - 30):entity.start])[-1:] + _words(entity.text)
+            words = [w.strip(".") for w in words]
+            for pronoun, cues in _GENDER_WORDS.items():
+                if any(w in cues for w in words):
+                    found = found or pronoun
+        self.genders[key] = found
+        return found
+
     def resolve_pronoun(self, position: int, pronoun: str) -> tuple[str | None, str | None]:
+        """The nearest earlier cited person (or, failing that, named person) whom the pronoun can refer to: one
+        whose gender is unknown or matches; the choice then fixes that person's gender for later pronouns."""
         if pronoun not in _PERSON_PRONOUNS:
             return None, None
+
+        def fits(mention: SourceMention) -> bool:
+            return self.gender(mention.key) in (None, pronoun)
+
         earlier = [m for m in self.finder.mentions if m.end <= position and position - m.end <= 700
-                   and m.kind in ("person", "official") and m.key]
+                   and m.kind in ("person", "official") and m.key and fits(m)]
         if not earlier:
             earlier = [m for e in self.finder.entities if e.end <= position and position - e.end <= 700
-                       and len(e.key.split("_")) >= 2 and self.finder.classify(e.text) == "person"
-                       for m in [SourceMention(e.start, e.end, e.text, "person", e.key)]]
+                       and (len(e.key.split("_")) >= 2 or self.gender(e.key) == pronoun) and self._personal(e)
+                       for m in [SourceMention(e.start, e.end, e.text, self.finder.classify(e.text), e.key)]
+                       if fits(m)]
             if earlier:
                 self.finder.mentions.append(earlier[-1])
         if not earlier:
             return None, None
         last = max(earlier, key=lambda m: m.end)
+        self.genders[last.key] = pronoun
         return last.name, last.kind
+
+    def _personal(self, entity: Entity) -> bool:
+        """A name of a person: classified as one, or an official named after an office title ("Mayor Tom Hale")."""
+        kind = self.finder.classify(entity.text)
+        return kind == "person" or kind == "official" and entity.key.split("_")[-1] in \
+            {w.lower() for w in self.finder.titled}
 
     def speaker(self, start: int, end: int, open_mark: int, close_mark: int) -> tuple[str | None, str | None]:
         text = self.text
@@ -612,7 +653,7 @@ class _Speakers:
             # the verb must follow the subject directly (allowing an appositive, which _VERB_AFTER covers)
             head = text[subject_start:verb.start()]
             if len(head.split()) <= 8 and not re.search(r"[!?;]|\.(?=\s+[A-Z])", head):
-                who = self.who_at(subject_start)
+                who = self._speaker(subject_start, self.finder.source_behind_role)
                 if who[0] and verb.start() - subject_start <= len(who[0]) + 90:
                     return who
         # before the quote: "X said: “", "X tweeted, “", "according to X: “", "..., citing “"

@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .cluster import content_terms, date_mentions, named_entities, stem
+from .lexicon import IRREGULAR_PAST
 from .segment import paragraphs as split_paragraphs
 from .segment import sentences_in
 
@@ -66,9 +67,8 @@ _OPINION = re.compile(r"\b(?:I|we)\s+(?:think|believe|feel|guess|suppose|hope)\b
                       r"shameful|disgrace\w*|ridiculous|absurd|outrageous|pathetic)\b|!\s*$|\byou\b",
                       re.IGNORECASE)
 _VERB_HINT = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could|did|does|do|may|might"
-                        r"|said|says|told|tells|reported|reports|shows|showed|found|made|took|gave|went|came|met|"
-                        r"became|began|left|held|kept|lost|won|got|sent|paid|ran|saw|knew|thought|brought|"
-                        r"\w{3,}ed)\b", re.IGNORECASE)
+                        r"|said|says|told|tells|reported|reports|shows|" + "|".join(sorted(IRREGULAR_PAST)) +
+                        r"|\w{3,}ed)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # a reported event: the sentence says who says so
 _REPORTED = re.compile(r"\b(?:according\s+to|(?:said|says|told|reported|reports|confirmed|announced|revealed|"

@@ -38,6 +38,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .lexicon import GENERIC_SUBJECTS, KNOWN_OUTLETS, NOUN_FOLLOWERS, is_finite_verb
 from .segment import line_bounds
 
 DEFAULT_STORY_THRESHOLD = 0.25
@@ -253,7 +254,24 @@ def named_entities(text: str) -> list[Entity]:
         if not _sentence_initial(text, start):
             return False
         lower = token.lower()
-        return alone or lower in lowercase_words or lower in stop_words() or bool(re.search(r"(?:ing|ed|ly)$", lower))
+        if lower in lowercase_words or lower in stop_words() or re.search(r"(?:ing|ed|ly)$", lower):
+            return True
+        return alone and not names_subject(index)
+
+    def names_subject(index: int) -> bool:
+        """A lone word opening a sentence is a name when a finite verb follows it ("Hungary blocked the deal",
+        "Reuters reported"), unless it is a common subject noun ("Police said") or a plural ("Critics argued")."""
+        start, end, token = tokens[index]
+        lower = token.lower().replace("’", "'")
+        if lower in KNOWN_OUTLETS:
+            return True
+        if lower in GENERIC_SUBJECTS or lower in TITLES or (lower.endswith("s") and not lower.endswith("ss")):
+            return False
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if following is None or text[end:following[0]] != " " or not is_finite_verb(following[2]):
+            return False
+        after = tokens[index + 2][2].lower() if index + 2 < len(tokens) else ""
+        return not (following[2].endswith("s") and after in NOUN_FOLLOWERS)
 
     entities: list[Entity] = []
     i = 0
