@@ -118,6 +118,11 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(server, browser):
             phone.goto(server.url + path)
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 376, f"{path} is {width} px wide on a 375 px screen"
+            if path == "/dashboard":  # chart text stays legible (it shrank to ~6 px with the chart)
+                phone.wait_for_selector("#chart-outlets svg text")
+                smallest = phone.evaluate("Math.min(...Array.from(document.querySelectorAll('.chart svg text'))"
+                                          ".map(t => t.getBoundingClientRect().height))")
+                assert smallest >= 11, f"dashboard chart text is {smallest:.1f} px high on a phone"
         phone.goto(server.url + "/compare")  # and a comparison's result, with its wide tables
         phone.fill("textarea[name=text0]", SAMPLE_ARTICLE)
         phone.fill("textarea[name=text1]", SAMPLE_ARTICLE.replace("Harbour", "Seaport"))
