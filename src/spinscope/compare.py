@@ -52,6 +52,9 @@ from .types import Article, Paragraph, Span
 MAX_UNIQUE_CLAIMS = 10
 TOP_SPANS = 5
 SCHEMA_VERSION = 1
+# what the contradiction heuristic looks for, in the notes and the reports
+CONTRADICTION_RULE = ("claims with the same names, or matched as one claim, that give different numbers for the same "
+                      "thing, or the same statement negated")
 
 
 # ---------------------------------------------------------------- inputs
@@ -416,9 +419,7 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
             "Stories: articles are grouped by average-linkage clustering on a weighted similarity of their "
             "words, named entities, cited sources and dates; cohesion is the mean similarity of a story's "
             "article pairs.",
-            "Contradictions are found by a heuristic (claims with the same names, or matched as one claim, that "
-            "give different numbers for the same thing, or the same statement negated); check them against the "
-            "texts.",
+            f"Contradictions are found by a heuristic ({CONTRADICTION_RULE}); check them against the texts.",
             "Sources and quotes are found by rules (attribution phrases and quote marks), English first.",
             "Outlet names come from the article metadata, else its web address, copyright line or file name.",
         ],

@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any, Mapping
 
+from ..compare import CONTRADICTION_RULE
 from . import display_name, finite_number, technique_colour, technique_label, technique_order
 
 KIND_COLOURS = {"outlet": "#1f77b4", "official": "#9467bd", "person": "#2ca02c", "anonymous": "#d62728",
@@ -414,9 +415,8 @@ def _claims_html(story: Mapping[str, Any], names: dict[str, str]) -> str:
         out.append("</ul></details></div>")
     contradictions = [c for c in story.get("contradictions") or [] if isinstance(c, Mapping)]
     out.append(f"<h3>Possible contradictions ({len(contradictions)})</h3>")
-    out.append('<p class="heuristic">Found by a heuristic (claims with the same names, or matched as one claim, '
-               "that give different numbers for the same thing, or the same statement negated): check them against "
-               "the texts.</p>")
+    out.append(f'<p class="heuristic">Found by a heuristic ({_e(CONTRADICTION_RULE)}): check them against the '
+               "texts.</p>")
     for item in contradictions:
         out.append(f'<div class="claim"><span class="tag warn">{_e(item.get("reason"))}</span><ul>')
         for claim in item.get("claims") or []:
