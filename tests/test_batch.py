@@ -79,6 +79,10 @@ def test_local_engine_end_to_end_counts_add_up(corpus, tmp_path, fmt):
     sources = sorted(f["source"] for f in failures)
     for marker in ("blank.txt", "feed.jsonl:5", "feed.jsonl:6", "table.csv:5", "table.parquet:3"):
         assert sum(marker in source for source in sources) == 1, (marker, sources)
+    # a failed row or line is named the way its article would have been ("jsonl:PATH:LINE", "csv:PATH:ROW")
+    for source in sources:
+        if ".jsonl:" in source or ".csv:" in source or ".parquet:" in source:
+            assert source.split(":", 1)[0] in ("jsonl", "csv", "parquet"), sources
     assert all(f["reason"] for f in failures)
 
 

@@ -270,7 +270,7 @@ def test_jsonl_good_lines_are_kept_and_bad_lines_reported():
         "Bridge repairs approved", "https://gazette.example/a1", "Riverside Gazette", "2024-03-05")
     assert first.source == f"jsonl:{path}:1"
     assert articles[1].title == "No metadata here. Just a short text about the weather."
-    assert [f.source for f in failures] == [f"{path}:{n}" for n in (3, 5, 6, 7)]
+    assert [f.source for f in failures] == [f"jsonl:{path}:{n}" for n in (3, 5, 6, 7)]  # as its article
     assert failures[0].reason.startswith(f"{path}:3: invalid JSON: Unterminated string")
     assert failures[1].reason == f'{path}:5: expected a JSON object with a "text" field, got list'
     assert failures[2].reason == f'{path}:6: "text" is missing'

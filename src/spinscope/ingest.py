@@ -672,7 +672,7 @@ def _jsonl_articles(path: Path, settings: Settings) -> Iterator[Article | Failur
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
                     raw = handle.readline(_READ_CHUNK)
-                yield Failure(where, f"{where}: line is over the {_format_bytes(limit)} input limit "
+                yield Failure(f"jsonl:{where}", f"{where}: line is over the {_format_bytes(limit)} input limit "
                                      "(set SPINSCOPE_MAX_INPUT_BYTES to raise it)")
                 continue
             if not raw.strip():
@@ -680,7 +680,7 @@ def _jsonl_articles(path: Path, settings: Settings) -> Iterator[Article | Failur
             try:
                 yield _jsonl_record(raw, where, f"{stem}-{number}", settings)
             except InputError as error:
-                yield Failure(where, str(error))
+                yield Failure(f"jsonl:{where}", str(error))  # named as its line's article would be
 
 
 def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -> Article:
