@@ -22,9 +22,9 @@ NEUTRAL = ["The committee met on Tuesday to review the annual report.",
            "A spokesperson confirmed that the figures were published last week."]
 
 
-def write_corpus(root, n_articles=40, seed=3):
+def write_corpus(root, n_articles=40, seed=3, folder_name="en"):
     rng = random.Random(seed)
-    folder = root / "en"
+    folder = root / folder_name
     (folder / "train-articles-subtask-3").mkdir(parents=True)
     (folder / "train-labels-subtask-3-spans").mkdir()
     genres, frames, paragraphs = [], [], []
@@ -84,6 +84,37 @@ def test_train_evaluate_and_predict_semeval(tmp_path):
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
     gold = (corpus / "train-labels-subtask-3.txt").read_text(encoding="utf-8").splitlines()
     assert [r[:2] for r in rows] == [g.split("\t")[:2] for g in gold]
+
+
+def test_evaluate_techniques_in_another_language_and_with_its_iso_code(tmp_path):
+    # the same synthetic corpus in the German folder: the detector must train on German (it trained English only)
+    write_corpus(tmp_path / "data", n_articles=24, folder_name="ge")
+    report_file = tmp_path / "report.json"
+    proc = run_cli("evaluate", "techniques", "--data", str(tmp_path / "data"), "--lang", "de", "--folds", "2",
+                   "--json", str(report_file))
+    assert proc.returncode == 0, proc.stderr.decode()
+    report = json.loads(report_file.read_text())
+    assert report["languages"] == ["de"] and report["techniques"]["micro_f1"] > 0.4  # 0.56 here, 24 articles
+
+
+def test_evaluate_refuses_a_model_folder_of_another_component(tmp_path):
+    corpus = write_corpus(tmp_path / "data", n_articles=24)
+    proc = run_cli("train", "frames", "--data", str(corpus), "--out", str(tmp_path / "frames"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc = run_cli("evaluate", "genre", "--data", str(corpus), "--folds", "2", "--model", str(tmp_path / "frames"))
+    message = proc.stderr.decode().strip()
+    assert proc.returncode == 2 and "\n" not in message and "not a genre model" in message, message
+
+
+def test_frame_folds_are_stratified_by_each_articles_rarest_frame():
+    from spinscope.train import _rarest_frame
+    from spinscope.types import Article
+
+    articles = [Article(text="x", id=str(i), gold={"frames": frames})
+                for i, frames in enumerate([["Economic", "Political"], ["Political"], ["Economic"], [],
+                                            ["Political", "Morality"]])]
+    key = _rarest_frame(articles)
+    assert [key(a) for a in articles] == ["Economic", "Political", "Economic", "none", "Morality"]
 
 
 def test_train_rejects_missing_data_folder(tmp_path):

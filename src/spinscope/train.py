@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .data import ARTICLE_FILE, ISO_CODE, LABEL_FILES, LANGUAGES, SPAN_FOLDER, load_ptc2020, load_semeval2023
 from .detectors.base import Detector, load_detector
-from .errors import InputError
+from .errors import InputError, ModelError
 from .settings import Settings
 from .types import Article
 
@@ -34,9 +34,12 @@ def load_corpus(data: list[Path], languages: list[str], ptc: Path | None = None)
         if any(path.glob("train-articles-subtask-*")) or any(path.glob("train-labels-subtask-*")):
             articles.extend(load_semeval2023(path))
             continue
+        folder_of = {iso: folder for folder, iso in ISO_CODE.items()}
         for lang in languages:
+            lang = folder_of.get(lang, lang)  # the ISO code of a folder names it too ("de" for "ge")
             if lang not in LANGUAGES:
-                raise InputError(f"unknown language folder {lang!r}: use one of {', '.join(LANGUAGES)}")
+                raise InputError(f"unknown language folder {lang!r}: use one of {', '.join(LANGUAGES)} "
+                                 "(or de, pl)")
             if not (path / lang).is_dir():
                 raise InputError(f"{path / lang}: no such language folder")
             articles.extend(load_semeval2023(path / lang))
@@ -157,15 +160,36 @@ def _corpus_summary(articles: list[Article]) -> dict:
     return {"articles": len(articles), "languages": languages}
 
 
-def _detector_factory(component: str, model_dir: Path | None, seed: int):
-    """A fresh unfitted detector with the configuration of `model_dir` (or the component's defaults)."""
+def _detector_factory(component: str, model_dir: Path | None, seed: int, languages: list[str]):
+    """A fresh unfitted detector with the configuration of `model_dir` (or the component's defaults), for the
+    `languages` of the articles it is evaluated on (a technique detector otherwise trains English only, or, with
+    the shipped configuration, asks for all six languages)."""
+    expected = getattr(_module(component), COMPONENT_CLASSES[component][1])
     if model_dir is None:
-        cls, params = getattr(_module(component), COMPONENT_CLASSES[component][1]), {}
+        cls, params = expected, {}
     else:
         configured = load_detector(model_dir)
+        if not isinstance(configured, expected):
+            raise ModelError(f"{model_dir}: holds a {type(configured).__name__} model, not a {component} model")
         cls, params = type(configured), configured.get_params()
+    if "languages" in inspect.signature(cls.__init__).parameters:
+        params = {**params, "languages": tuple(languages)}
     params = _seeded(cls, params, seed)
     return lambda: cls(**params)
+
+
+def _rarest_frame(articles: list[Article]):
+    """Each article's rarest gold frame (over `articles`), to stratify frame folds as the shipped models' CV did
+    (`experiments/article_level/train_models.py`)."""
+    frequency: dict[str, int] = {}
+    for article in articles:
+        for frame in article.gold.get("frames") or []:
+            frequency[frame] = frequency.get(frame, 0) + 1
+
+    def key(article: Article) -> str:
+        present = [f for f in article.gold.get("frames") or [] if f in frequency]
+        return min(present, key=lambda f: (frequency[f], f)) if present else "none"
+    return key
 
 
 class _WithFoldEncoders:
@@ -210,7 +234,8 @@ def evaluate_component(component: str, articles: list[Article], model_dir: Path 
 
         training_modules("fine-tuning a span encoder in every fold")  # fail before any fold runs, not after one
     started = time.perf_counter()
-    make = _detector_factory(component, model_dir, seed)
+    languages = sorted({a.language or "en" for a in labelled})
+    make = _detector_factory(component, model_dir, seed, languages)
     factory = make
     encoder_folders: list[str] = []
     if component == "techniques" and span_encoder_folds:
@@ -222,8 +247,8 @@ def evaluate_component(component: str, articles: list[Article], model_dir: Path 
         def factory():
             return make().set_params(encoder_weight=0.0)
     try:
-        predicted = crossval.cross_validate(factory, labelled, n_folds=folds, seed=seed,
-                                            stratify="genre" if component == "genre" else None)
+        stratify = {"genre": "genre", "frames": _rarest_frame(labelled)}.get(component)
+        predicted = crossval.cross_validate(factory, labelled, n_folds=folds, seed=seed, stratify=stratify)
     finally:
         import shutil
 
