@@ -546,3 +546,39 @@ def test_overwrite_never_deletes_a_folder_of_other_files(corpus, tmp_path):
         run_batch([str(root / "feed.jsonl")], root / "texts", Settings(),
                   BatchOptions(format="parquet", overwrite=True, **FAST))
     assert (root / "texts" / "story1.txt").exists()
+
+
+def test_a_second_run_on_an_output_in_use_is_refused(tmp_path):
+    """Two runs on one output (the second with --resume) both wrote every item, so the output held each twice."""
+    lines = [json.dumps({"id": f"w{n:02d}", "text": article_text(n)}) + "\n" for n in range(8)]
+    feed = tmp_path / "feed.jsonl"
+    os.mkfifo(feed)
+    output = tmp_path / "out.jsonl"
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(feed), str(output), "jsonl", "0"],
+                               start_new_session=True, stderr=subprocess.PIPE)
+    try:
+        with _feed_writer(feed, process) as pipe:  # the first run is reading its input: it holds the output
+            pipe.writelines(lines[:4])
+            pipe.flush()
+            deadline = time.monotonic() + 45
+            while not output.exists():  # the run reads its first item, then takes the output
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the batch run never opened its output"
+                time.sleep(0.05)
+            other_feed = tmp_path / "other.jsonl"
+            other_feed.write_text("".join(lines), encoding="utf-8")
+            for options in (BatchOptions(resume=True, **FAST), BatchOptions(overwrite=True, **FAST)):
+                with pytest.raises(InputError, match="being written by another `spinscope batch` run"):
+                    run_batch([str(other_feed)], output, Settings(), options)
+            pipe.writelines(lines[4:])
+        assert process.wait(timeout=60) == 0, process.stderr.read().decode()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        process.stderr.close()
+    ids = output_ids(output, "jsonl")
+    assert sorted(ids) == [f"w{n:02d}" for n in range(8)]
+    # once the first run has ended, the output is free again
+    again = run_batch([str(other_feed)], output, Settings(), BatchOptions(resume=True, **FAST))
+    assert again.already_done == 8 and again.results == 0

@@ -336,6 +336,7 @@ class _Run:
         try:
             self._open_files(output, fmt, options, report)
         except BaseException as error:
+            self.release()
             if self.store is not None:
                 self.store.close()
             if isinstance(error, OSError):  # an unwritable place: one line, not an internal error
@@ -346,6 +347,7 @@ class _Run:
         self.last_commit = time.monotonic()
 
     def _open_files(self, output: Path, fmt: str, options: BatchOptions, report: BatchReport) -> None:
+        self.lock = _lock_output(output)
         exists = [p for p in (output, manifest_path(output), failures_path(output)) if p.exists()]
         self.fresh = not (options.resume and manifest_path(output).exists())  # this run starts the output
         if options.resume and manifest_path(output).exists():
@@ -423,6 +425,12 @@ class _Run:
         self.manifest.close()
         if self.store is not None:
             self.store.close()
+        self.release()
+
+    def release(self) -> None:
+        if getattr(self, "lock", None) is not None:
+            self.lock.close()  # closing the file drops the lock
+            self.lock = None
 
     def discard_if_empty(self) -> None:
         """After a run that stopped with an error before committing anything: remove the files it created, so
@@ -432,6 +440,25 @@ class _Run:
                 remove_previous_run(self.output)
             except (OSError, InputError):
                 pass
+
+
+def _lock_output(output: Path):
+    """An exclusive lock on the output for the whole run (a hidden `.NAME.lock` beside it), so that a second run
+    on the same output, even a --resume, is refused instead of writing every item a second time. The file stays;
+    the lock goes with the process. None where the platform has no flock."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(output.with_name(f".{output.name}.lock"), "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise InputError(f"{output} is being written by another `spinscope batch` run; wait for it to finish "
+                         "(then --resume if needed) or choose another output") from None
+    return handle
 
 
 def _open_store(url: str):
