@@ -76,3 +76,17 @@ def test_min_confidence_hides_spans_but_leaves_score_and_paragraph_labels_alone(
     assert [p.techniques for p in hidden.paragraphs] == [p.techniques for p in full.paragraphs]
     assert any("hidden" in w for w in hidden.warnings)
     assert hidden.to_dict()["summary"]["hidden_spans"] == len(full.spans)
+
+
+def test_spans_of_decomposed_text_begin_and_end_on_whole_letters():
+    """NFD text (e + U+0301 for "é"): highlights cut letters in half ('…with the re' before the accent)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "The corrupt élites\n\nThese passé élites and their shameful, disgusting "
+                                 "résumé of betrayal are a disaster for our great nation. Café owners are "
+                                 "terrified, and every true patriot knows the Élysée lies.")
+    article = analyze(text)
+    assert article.spans
+    for span in article.spans:
+        assert not unicodedata.combining(text[span.start])
+        assert span.end == len(text) or not unicodedata.combining(text[span.end])

@@ -20,6 +20,15 @@ def test_tokens_cover_words_and_punctuation_with_exact_offsets():
     assert "so" in words and "-" in words and words[-1] == "."
 
 
+def test_decomposed_accents_stay_inside_their_words():
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "The passé élites of Café Élysée, n’est-ce pas?")
+    words = [text[s:e] for s, e in st.tokenize(text, 0, len(text))]
+    assert [unicodedata.normalize("NFC", w) for w in words] == [
+        "The", "passé", "élites", "of", "Café", "Élysée", ",", "n’est", "-", "ce", "pas", "?"]
+
+
 def test_labels_follow_the_gold_offsets():
     tokens = st.tokenize(TEXT, 0, len(TEXT))
     start = TEXT.index("total")

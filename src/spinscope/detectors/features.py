@@ -15,7 +15,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# combining marks belong to the letter before them; `\w` leaves them out, so a decomposed (NFD) "é" (e + U+0301)
+# would end a word, and a highlight, in the middle of a letter. Latin, Greek and Cyrillic combining blocks.
+COMBINING_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD_PATTERN = rf"\w[\w{COMBINING_MARKS}]*(?:['’]\w[\w{COMBINING_MARKS}]*)*"
+WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_PATTERN = r"(?u)\b\w+(?:['’]\w+)*\b|[!?]"
 
 

@@ -22,14 +22,16 @@ import os
 import re
 import tempfile
 import threading
+import unicodedata
 from typing import Sequence
 
 import numpy as np
 
 from ..segment import segment
 from ..types import Article
+from .features import COMBINING_MARKS, WORD_PATTERN
 
-TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+TOKEN_RE = re.compile(WORD_PATTERN + rf"|[^\w\s{COMBINING_MARKS}][{COMBINING_MARKS}]*|[{COMBINING_MARKS}]+")
 QUOTES = set("\"“”«»„‘’‚'")
 _KEEP_AT_EDGE = QUOTES | set("!?")
 LABELS = ("B", "I", "O")
@@ -55,7 +57,8 @@ def sentence_features(text: str, tokens: Sequence[tuple[int, int]], evidence: Se
                       word_classes: dict[str, list[str]] | None = None) -> list[list[str]]:
     """CRFsuite attribute lists for the tokens of one sentence. `evidence`: sentence-level attributes added to
     every token (e.g. "sp=3" for the sentence probability bucket); `word_classes`: word -> class attributes."""
-    words = [text[s:e] for s, e in tokens]
+    # NFC: a decomposed "é" reads as the composed one the model was trained on (no-op for composed text)
+    words = [unicodedata.normalize("NFC", text[s:e]) for s, e in tokens]
     lowered = [w.lower() for w in words]
     n = len(words)
     length = "short" if n <= 8 else "mid" if n <= 25 else "long"
