@@ -351,7 +351,7 @@ class Store:
         """Technique distribution per outlet and per month (month of the article date), with article counts and
         mean propaganda score, so charts can show both raw counts and rates per article."""
         month = func.substr(articles.c.article_date, 1, 7)
-        with self._connect() as conn:
+        with self._snapshot() as conn:  # one read transaction: every query sees the same articles
             totals = {r.technique: r.n for r in conn.execute(
                 sa.select(spans.c.technique, func.count().label("n")).group_by(spans.c.technique))}
             outlet_rows = conn.execute(sa.select(articles.c.outlet, func.count().label("n"),
@@ -370,12 +370,15 @@ class Store:
                 .group_by(month, spans.c.technique)).all()
         by_outlet = {r.outlet: {"outlet": r.outlet, "articles": r.n, "mean_score": _round(r.mean_score),
                                 "techniques": {}} for r in outlet_rows}
+        # a group the article counts do not have (a database that gives no snapshot) is left out, not a KeyError
         for r in outlet_techniques:
-            by_outlet[r.outlet]["techniques"][r.technique] = r.n
+            if r.outlet in by_outlet:
+                by_outlet[r.outlet]["techniques"][r.technique] = r.n
         by_month = {r.month: {"month": r.month, "articles": r.n, "mean_score": _round(r.mean_score),
                               "techniques": {}} for r in month_rows}
         for r in month_techniques:
-            by_month[r.month]["techniques"][r.technique] = r.n
+            if r.month in by_month:
+                by_month[r.month]["techniques"][r.technique] = r.n
         return {
             "total_articles": sum(r.n for r in outlet_rows),
             "total_spans": sum(totals.values()),
@@ -442,6 +445,18 @@ class Store:
         with _translate_errors(self.where):
             with self.engine.connect() as conn:
                 yield conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A connection whose queries all read one consistent state of the database (one read transaction),
+        also while other processes write."""
+        with _translate_errors(self.where):
+            with self.engine.connect() as conn:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN")  # pysqlite opens no transaction for SELECTs by itself
+                elif self.dialect == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot per transaction
+                yield conn  # closing the connection ends the read transaction (rollback: nothing was written)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:

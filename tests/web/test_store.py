@@ -342,6 +342,10 @@ def test_postgresql_store(postgres_url):
     assert ids(store.list(technique="Doubt", outlet="Daily")) == ["p1"]
     assert ids(store.list(date_from="2026-02-01")) == ["p2"]
     assert {o["outlet"] for o in store.stats()["outlets"]} == {"Daily", "Tribune"}
+    writer = Store(postgres_url)
+    _check_stats_snapshot(store, writer)
+    writer.close()
+    assert store.delete("new")
     assert store.stale({"techniques": "v2"}) == ["p1"]
     assert store.delete("p1") and store.list()["total"] == 1
     store.close()
@@ -361,3 +365,74 @@ def test_long_ids_that_differ_only_at_the_end_stay_two_articles(store):
     assert store.get(second)["text"].endswith("two of the story.")
     assert len(store.history(second)) == 1
     assert store.delete(first) and store.get(first) is None and store.count() == 1
+
+
+def _consistent(stats: dict) -> bool:
+    """Every count of one stats answer agrees with the others (as they do when read from one state)."""
+    spans_per_outlet = sum(sum(o["techniques"].values()) for o in stats["outlets"])
+    spans_per_month = sum(sum(m["techniques"].values()) for m in stats["months"])
+    articles_per_month = sum(m["articles"] for m in stats["months"])
+    return (spans_per_outlet == spans_per_month == stats["total_spans"]
+            and articles_per_month == stats["total_articles"])
+
+
+def _check_stats_snapshot(reader: Store, writer: Store) -> None:
+    """stats() while `writer` adds a new outlet and month between two of its queries: it sees none of it."""
+    written = []
+
+    def write_in_between(conn, cursor, statement, *_):
+        # right after the query of the articles per outlet, another writer adds a new outlet and a new month
+        if not written and "avg(articles.score)" in statement and "GROUP BY articles.outlet" in statement:
+            written.append(writer.save(make_result("New story\nbody", id="new", outlet="New Outlet",
+                                                   published="2026-05-09")))
+
+    sa.event.listen(reader.engine, "after_cursor_execute", write_in_between)
+    try:
+        stats = reader.stats()
+    finally:
+        sa.event.remove(reader.engine, "after_cursor_execute", write_in_between)
+    assert written == ["new"]
+    assert "New Outlet" not in {o["outlet"] for o in stats["outlets"]} and _consistent(stats)
+    assert "New Outlet" in {o["outlet"] for o in reader.stats()["outlets"]}
+
+
+def test_stats_read_one_snapshot_while_another_store_writes_between_its_queries(tmp_path):
+    path = tmp_path / "library.db"
+    reader, writer = Store(path), Store(path)  # two engines on one file: the web app and a batch job
+    reader.save(make_result("Old story\nbody", id="old", outlet="Old Outlet", published="2026-01-05"))
+    _check_stats_snapshot(reader, writer)
+    reader.close()
+    writer.close()
+
+
+def test_stats_stay_consistent_while_another_store_writes_new_outlets(tmp_path):
+    path = tmp_path / "library.db"
+    reader, writer = Store(path), Store(path)
+    reader.save(make_result("Seed\nbody", id="seed", outlet="Seed", published="2026-01-01"))
+    done, errors, answers = threading.Event(), [], []
+
+    def write():
+        try:
+            for i in range(150):
+                writer.save(make_result(f"Story {i}\nbody {i}", id=f"s{i}", outlet=f"Outlet {i}",
+                                        published=f"{2000 + i}-{i % 12 + 1:02d}-01"))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while not done.is_set():
+            try:
+                answers.append(reader.stats())
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+    finally:
+        thread.join()
+    assert errors == [] and answers
+    assert all(_consistent(stats) for stats in answers)
+    assert reader.stats()["total_articles"] == 151
+    reader.close()
+    writer.close()

@@ -300,9 +300,21 @@ def score_facts(details: Mapping[str, Any]) -> list[str]:
     rest = details.get("evidence_rest") if isinstance(details.get("evidence_rest"), Mapping) else {}
     rest_points = finite_number(rest.get("contribution"))
     listed = [finite_number(e.get("contribution")) for e in details.get("evidence") or [] if isinstance(e, Mapping)]
-    if rest.get("spans") and rest_points is not None and None not in listed:
-        facts.append(f"the {len(listed)} strongest spans add {sum(listed):.1f} points, the other {rest['spans']} "
-                     f"add {rest_points:.1f}")
+    adding = rest.get("spans") if isinstance(rest.get("spans"), int) else 0  # the other spans that add something
+    total = components.get("spans")
+    # every other span: where stronger spans cover a span's text (or it has no weight) it adds nothing
+    others = total - len(listed) if isinstance(total, int) and total - len(listed) >= adding else adding
+    if others > 0 and rest_points is not None and None not in listed:
+        nothing = others - adding
+        other_spans = "the other span adds" if others == 1 else f"the other {others} spans add"
+        if not adding:
+            rest_words = f"nothing: {'its' if others == 1 else 'their'} text is already counted"
+        elif nothing:
+            rest_words = (f"{rest_points:.1f} ({nothing} of them add{'s' if nothing == 1 else ''} nothing: "
+                          f"{'its' if nothing == 1 else 'their'} text is already counted)")
+        else:
+            rest_words = f"{rest_points:.1f}"
+        facts.append(f"the {len(listed)} strongest spans add {sum(listed):.1f} points, {other_spans} {rest_words}")
     return facts
 
 

@@ -9,10 +9,14 @@ full, new analyses get a 503. See docs/web.md.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import concurrent.futures
 import errno
+import json
 import logging
+import math
 import os
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -50,6 +54,8 @@ DEFAULT_ANALYSIS_TIMEOUT = 120.0
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 FORM_FIELDS = ("text", "url", "title", "outlet", "published", "store")
+_HTML_START = re.compile(rb"\s*(?:(?:<!--.*?-->|<\?xml[^>]*>)\s*)*(?:<!doctype\s+html|<html|<head|<body)",
+                         re.IGNORECASE | re.DOTALL)
 
 
 class ApiError(Exception):
@@ -131,7 +137,24 @@ def article_from_input(item: ArticleInput, settings: Settings, source: str = "ap
         article.outlet = item.outlet.strip()
     if item.published:
         article.published = item.published.strip()
+    return with_outlet_id(article)
+
+
+def with_outlet_id(article: Article) -> Article:
+    """An article whose id was made from its text alone (none was given) gets one made from its outlet and text:
+    the same text from one outlet is one library entry (updated when analysed again), from two outlets (wire copy)
+    two entries. Without an outlet the id stays the text's own."""
+    from ..ingest import _text_id
+
+    if article.outlet and article.id == _text_id(article.text):
+        article.id = _text_id(json.dumps([article.outlet, article.text], ensure_ascii=False))
     return article
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether uploaded bytes are an HTML page: after a UTF-8 BOM, whitespace and any comments or XML
+    declaration, a doctype or an <html>, <head> or <body> tag."""
+    return bool(_HTML_START.match(data[:4096].removeprefix(codecs.BOM_UTF8)))
 
 
 def article_from_upload(data: bytes, filename: str, item: ArticleInput | None, settings: Settings) -> Article:
@@ -143,8 +166,7 @@ def article_from_upload(data: bytes, filename: str, item: ArticleInput | None, s
         raise InputError(f"{name}: the uploaded file is empty")
     if len(data) > settings.max_input_bytes:
         raise InputError(f"{name}: the file is larger than the {settings.max_input_bytes:,} bytes allowed")
-    head = data[:1024].lstrip().lower()
-    if name.lower().endswith(HTML_SUFFIXES) or head.startswith((b"<!doctype html", b"<html")):
+    if name.lower().endswith(HTML_SUFFIXES) or looks_like_html(data):
         article = from_html(data, source=name, settings=settings)
     else:
         article = from_text(decode_bytes(data, name), source=name, settings=settings)
@@ -152,7 +174,7 @@ def article_from_upload(data: bytes, filename: str, item: ArticleInput | None, s
         article.title = (item.title or "").strip() or article.title
         article.outlet = (item.outlet or "").strip() or article.outlet
         article.published = (item.published or "").strip() or article.published
-    return article
+    return with_outlet_id(article)
 
 
 @dataclass
@@ -284,6 +306,22 @@ def check_score_range(lowest: float | None, highest: float | None) -> None:
 # the app
 
 
+def analysis_timeout_from_env() -> float:
+    """$SPINSCOPE_ANALYSIS_TIMEOUT (default 120), or a one-line `SpinscopeError` for a value that is not a number of
+    seconds above 0 (with 0 or less every analysis would get 504)."""
+    raw = (os.environ.get("SPINSCOPE_ANALYSIS_TIMEOUT") or "").strip()
+    if not raw:
+        return DEFAULT_ANALYSIS_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise SpinscopeError(f"invalid SPINSCOPE_* environment setting: SPINSCOPE_ANALYSIS_TIMEOUT must be a number "
+                             f"of seconds above 0, not {raw[:40]!r}")
+    return value
+
+
 def create_app(settings: Settings | None = None, db_url: str | Path | None = None, *,
                analysis_timeout: float | None = None, max_body_bytes: int | None = None, workers: int = 1,
                max_pending: int = 8, allowed_hosts: list[str] | None = None) -> FastAPI:
@@ -298,7 +336,9 @@ def create_app(settings: Settings | None = None, db_url: str | Path | None = Non
     """
     settings = settings or Settings()
     if analysis_timeout is None:
-        analysis_timeout = float(os.environ.get("SPINSCOPE_ANALYSIS_TIMEOUT") or DEFAULT_ANALYSIS_TIMEOUT)
+        analysis_timeout = analysis_timeout_from_env()
+    elif not (math.isfinite(float(analysis_timeout)) and float(analysis_timeout) > 0):
+        raise SpinscopeError(f"analysis_timeout must be a number of seconds above 0, not {analysis_timeout!r}")
     if max_body_bytes is None:
         max_body_bytes = 2 * settings.max_input_bytes + 65536
     pipeline = Pipeline(settings).warm_up()
@@ -425,7 +465,7 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
         (default) the result is kept in the library; its `id` then names it under `/api/articles/{id}`."""
         job = await parse_analyze_request(request, settings)
         result = await analyse(job)
-        headers = {"Location": f"/api/articles/{quote(result['id'])}"} if job.store else None
+        headers = {"Location": f"/api/articles/{quote(result['id'], safe='')}"} if job.store else None
         return JSONResponse(result, headers=headers)
 
     @app.post("/api/compare", response_model=CompareOut, responses=ERRORS, tags=["analysis"],

@@ -43,6 +43,15 @@ _env.globals.update(version=__version__, technique_label=technique_label, failur
 templates = Jinja2Templates(env=_env)
 
 
+def id_path(article_id: Any) -> str:
+    """An article id as one URL path segment: "/" becomes %2F, so an id such as "a/../b" cannot point a link or a
+    form (which browsers resolve dot segments in) at another article. The routes decode it back."""
+    return quote(str(article_id), safe="")
+
+
+_env.filters["id_path"] = id_path
+
+
 def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
@@ -140,7 +149,7 @@ def install_pages(app: FastAPI, runtime) -> None:
             return await analyze_form(request, exc.status, exc.message, values)
         except InputError as exc:
             return await analyze_form(request, 400, str(exc), values)
-        return RedirectResponse(f"/articles/{quote(result['id'])}", status_code=303)
+        return RedirectResponse(f"/articles/{id_path(result['id'])}", status_code=303)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(request: Request, article_id: str):
@@ -192,6 +201,8 @@ def install_pages(app: FastAPI, runtime) -> None:
         return page(request, "library.html", {
             "title": "Library", "nav": "library", "listing": listing, "filters": filters, "error": error,
             "outlets": outlets, "genres": GENRES, "techniques": TECHNIQUE_NAMES, "pages": pages,
+            # the pager's words follow the order: newest first by default and by date, strongest first by score
+            "pager_words": ("Higher scores", "Lower scores") if filters["sort"] == "score" else ("Newer", "Older"),
             "previous_link": page_link(listing["page"] - 1) if listing["page"] > 1 else "",
             "next_link": page_link(listing["page"] + 1) if listing["page"] < pages else "",
             # a page past the end (an old link, a hand-edited URL): say so and link the last page
