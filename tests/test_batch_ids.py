@@ -40,6 +40,20 @@ def test_same_named_feeds_and_files_in_sub_folders_or_glob_matches_get_distinct_
     assert ids_of([tmp_path / "feeds" / "2024-01-01" / "feed.jsonl"]) == ["feed-1", "feed-2"]  # a file alone
 
 
+def test_ndjson_feeds_in_folders_and_json_files_in_sub_folders_get_distinct_ids(tmp_path):
+    for day in ("2024-01-01", "2024-01-02"):
+        (tmp_path / "feeds" / day).mkdir(parents=True)
+        (tmp_path / "feeds" / day / "feed.ndjson").write_text(
+            "".join(json.dumps({"text": STORY.format(f"{day} {n}")}) + "\n" for n in (1, 2)))
+        (tmp_path / "feeds" / day / "list.json").write_text(json.dumps([{"text": STORY.format(f"{day} a")}]))
+        (tmp_path / "feeds" / day / "one.json").write_text(json.dumps({"text": STORY.format(f"{day} b")}))
+    # a folder holds .ndjson feeds (its .json files may be anything, so they are read only when named)
+    assert sorted(ids_of([tmp_path / "feeds"])) == ["2024-01-01/feed-1", "2024-01-01/feed-2",
+                                                    "2024-01-02/feed-1", "2024-01-02/feed-2"]
+    assert sorted(ids_of([f"{tmp_path}/feeds/**/*.json"])) == ["2024-01-01/list-1", "2024-01-01/one",
+                                                               "2024-01-02/list-1", "2024-01-02/one"]
+
+
 def test_integer_ids_with_gaps_in_a_parquet_table_stay_integers(tmp_path):
     table = pa.table({"id": pa.array([1.0, 2.0, None, 4.0]), "text": [STORY.format(n) for n in range(4)]})
     pq.write_table(table, tmp_path / "table.parquet")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,23 @@ def test_jsonl_with_malformed_line(tmp_path):
     assert [r["id"] for r in rows] == ["a1", "a2"]
     assert rows[0]["outlet"] == "Test Gazette"
     assert ":2" in proc.stderr.decode()
+
+
+def test_jsonl_with_a_deeply_nested_line_analyses_the_other_lines(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    good = json.dumps({"id": "a1", "text": "The port said repairs start in April.\n\nTraffic will flow."})
+    path.write_text(good + '\n{"text": "x", "meta": ' + "[" * 5000 + "]" * 5000 + "}\n", encoding="utf-8")
+    proc = run_cli("analyze", str(path), "--format", "jsonl")
+    assert proc.returncode == 1
+    assert [json.loads(line)["id"] for line in proc.stdout.decode().splitlines()] == ["a1"]
+    assert assert_one_line_error(proc) == f"spinscope: error: {path}:2: invalid JSON: nested too deeply"
+
+
+def test_closed_stdin_is_a_one_line_error():
+    proc = subprocess.run(["sh", "-c", 'exec "$0" -m spinscope.cli analyze - <&-', sys.executable],
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 2
+    assert assert_one_line_error(proc).startswith("spinscope: error: stdin: standard input is closed")
 
 
 def test_usage_error_is_not_a_traceback():

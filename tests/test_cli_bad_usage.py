@@ -42,6 +42,12 @@ def test_empty_input_argument_does_not_analyse_the_current_folder(tmp_path):
     assert proc.stdout == b""
 
 
+def test_a_file_name_with_line_breaks_stays_one_error_line(tmp_path):
+    name = tmp_path / "no\nsuch\r\nfile.txt"
+    line = assert_one_line_error(run_cli("analyze", str(name)))
+    assert line == f"spinscope: error: {tmp_path}/no\\nsuch\\r\\nfile.txt: no such file or directory"
+
+
 def test_invalid_environment_setting_is_a_clear_error():
     proc = run_cli("analyze", str(EXAMPLE), "--format", "json", env={"SPINSCOPE_MAX_INPUT_BYTES": "abc"})
     line = assert_one_line_error(proc)

@@ -66,6 +66,24 @@ def test_json_shape_follows_the_inputs_not_how_many_succeeded(tmp_path):
     assert isinstance(json.loads(two.stdout), list) and len(json.loads(two.stdout)) == 1
 
 
+def test_json_and_ndjson_files_are_read_as_records_not_as_article_text(tmp_path):
+    record = {"id": "p1", "text": "Pier reopens\n\nThe harbour board said the pier reopens on Monday."}
+    (tmp_path / "one.json").write_text(json.dumps(record))
+    (tmp_path / "many.json").write_text(json.dumps([record, {**record, "id": "p2"}]))
+    (tmp_path / "feed.ndjson").write_text(json.dumps(record) + "\n")
+    (tmp_path / "bad.json").write_text('{"text": "Pier')
+    one = run_cli("analyze", str(tmp_path / "one.json"), "-f", "json")
+    assert one.returncode == 0, one.stderr.decode()
+    assert json.loads(one.stdout)["text"] == record["text"]  # one object in, one object out
+    many = run_cli("analyze", str(tmp_path / "many.json"), "-f", "json")
+    assert [r["id"] for r in json.loads(many.stdout)] == ["p1", "p2"]
+    feed = run_cli("analyze", str(tmp_path / "feed.ndjson"), "-f", "json")
+    assert [r["text"] for r in json.loads(feed.stdout)] == [record["text"]]
+    bad = run_cli("analyze", str(tmp_path / "bad.json"), "-f", "json")
+    err = bad.stderr.decode()
+    assert bad.returncode == 2 and bad.stdout == b"" and err.count("\n") == 1 and "invalid JSON" in err, err
+
+
 @pytest.mark.parametrize("name, starts", [("r.json", "{"), ("r.html", "<!DOCTYPE html>"), ("r.txt", "Council")])
 def test_the_output_suffix_picks_the_format_unless_one_is_given(tmp_path, name, starts):
     proc = run_cli("analyze", str(EXAMPLE), "-o", str(tmp_path / name))

@@ -118,6 +118,14 @@ def test_file_over_the_byte_limit_is_refused_before_reading(tmp_path, monkeypatc
         f"{path}: 50.0 MB is over the 5.0 MB input limit (set SPINSCOPE_MAX_INPUT_BYTES to raise it)")
 
 
+def test_file_just_over_the_byte_limit_names_exact_sizes(tmp_path):
+    path = tmp_path / "edge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(5_000_001)
+    assert error_of(load_one, path, Settings()) == (f"{path}: 5,000,001 bytes is over the 5,000,000-byte input limit "
+                                                    "(set SPINSCOPE_MAX_INPUT_BYTES to raise it)")
+
+
 def test_text_over_the_character_limit_is_refused(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("Title\n\n" + "word " * 100, encoding="utf-8")
@@ -162,12 +170,24 @@ def test_stdin(monkeypatch):
     assert (article.text, article.source) == ("Title\n\nFrom a pipe.", "stdin")
 
 
+def test_closed_stdin_is_refused(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)  # what Python sets when started with stdin closed
+    assert error_of(load_one, "-").startswith("stdin: standard input is closed")
+
+
 def test_stdin_over_the_limit_is_refused_without_reading_it_all(monkeypatch):
     stream = io.BytesIO(b"x" * 10_000)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
     message = error_of(load_one, "-", Settings(max_input_bytes=100))
     assert message.startswith("stdin: more than 100 bytes is over the 100 bytes input limit")
     assert stream.tell() <= 8192 + 101  # a buffered read of at most limit + 1 bytes, never the whole stream
+
+
+def test_from_text_refuses_binary_looking_text_but_keeps_a_few_control_characters():
+    noise = bytes(range(256)).decode("latin-1") * 4  # random bytes read as Latin-1 by an API client
+    assert error_of(from_text, noise, source="api") == "api: looks like binary data, not text"
+    text = "Harbour\x00 news\x01 about the ferry and the pier."
+    assert from_text(text, source="api").text == text
 
 
 def test_decode_bytes():
@@ -288,6 +308,70 @@ def test_jsonl_errors_read_naturally_and_all_name_the_line_the_same_way(tmp_path
                        f"{path}:4: outlet holds invalid Unicode (a lone surrogate at offset 1)"]
 
 
+def test_jsonl_line_nested_too_deeply_fails_alone(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    good = json.dumps({"text": "The pier reopens on Monday."})
+    path.write_text(good + '\n{"text": "x", "meta": ' + "[" * 5000 + "]" * 5000 + "}\n" + good + "\n")
+    results = list(iter_articles([path]))
+    assert [type(r).__name__ for r in results] == ["Article", "Failure", "Article"]
+    assert results[1].reason == f"{path}:2: invalid JSON: nested too deeply"
+
+
+def test_jsonl_metadata_must_be_strings(tmp_path):
+    path = tmp_path / "meta.jsonl"
+    text = '"text": "The pier reopens on Monday."'
+    path.write_text("\n".join([
+        '{%s, "outlet": ["x"]}' % text, '{%s, "published": {"d": 1}}' % text, '{%s, "title": NaN}' % text,
+        '{%s, "id": Infinity}' % text, '{%s, "id": true}' % text, '{%s, "id": 12}' % text,
+        '{%s, "id": %s}' % (text, "9" * 5000)]) + "\n")
+    results = list(iter_articles([path]))
+    assert [r.reason for r in results if isinstance(r, Failure)] == [
+        f'{path}:1: "outlet" must be a string, got list', f'{path}:2: "published" must be a string, got dict',
+        f"{path}:3: invalid JSON: NaN is not a JSON value", f"{path}:4: invalid JSON: Infinity is not a JSON value",
+        f'{path}:5: "id" must be a string or an integer, got bool',
+        f"{path}:7: invalid JSON: a number has too many digits"]
+    assert [r.id for r in results if isinstance(r, Article)] == ["12"]
+
+
+def test_ndjson_is_read_like_jsonl(tmp_path):
+    path = tmp_path / "feed.ndjson"
+    shutil.copy(FIXTURES / "batch.jsonl", path)
+    results = list(iter_articles([path]))
+    assert [r.id for r in results if isinstance(r, Article)] == ["a1", "feed-2", "7"]
+    assert results[0].source == f"jsonl:{path}:1"
+    assert "analyse it as a batch" in error_of(load_one, path)
+
+
+def test_json_file_holds_one_article_or_an_array_of_them(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"id": 4, "text": "Pier reopens\n\nOn Monday.", "outlet": "Gazette"}))
+    article = load_one(one)
+    assert (article.id, article.title, article.outlet, article.source) == ("4", "Pier reopens", "Gazette", str(one))
+    assert [r.id for r in iter_articles([one])] == ["4"]
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([{"text": "First text."}, {"title": "no text"}, {"text": "Third.", "id": "c"}]))
+    results = list(iter_articles([many]))
+    assert [r.id if isinstance(r, Article) else r.reason for r in results] == [
+        "many-1", f'{many}: item 2: "text" is missing', "c"]
+    assert (results[0].source, results[1].source) == (f"json:{many}:1", f"json:{many}:2")
+    assert "a JSON array holds many articles" in error_of(load_one, many)
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"text": "unterminated', "invalid JSON: Unterminated string starting at line 1 column 10"),
+    ("[\n  {}\n  {}]", "invalid JSON: Expecting ',' delimiter at line 3 column 3"),
+    ('"just a string"', 'expected a JSON object with a "text" field or an array of them, got str'),
+    ("[]", "empty input (an empty JSON array)"),
+    ("[" * 5000 + "]" * 5000, "invalid JSON: nested too deeply"),
+    ("", "empty input"),
+], ids=["unterminated", "missing-comma", "string", "empty-array", "deep", "empty"])
+def test_bad_json_files_are_one_line_failures(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    [failure] = list(iter_articles([path]))
+    assert failure.reason == f"{path}: {message}"
+
+
 def test_jsonl_line_over_the_limit_is_skipped(tmp_path):
     path = tmp_path / "big.jsonl"
     path.write_text(json.dumps({"text": "x" * 500}) + "\n" + json.dumps({"text": "Small one."}) + "\n")
@@ -353,7 +437,7 @@ def no_connections(monkeypatch):
 def test_private_addresses_are_refused(no_connections, url, kind):
     message = error_of(fetch_url, url, Settings())
     assert message.startswith(f"{url}: refused to fetch")
-    assert f"is a {kind} address" in message
+    assert f"is {'an' if kind == 'unspecified' else 'a'} {kind} address" in message
     assert "SPINSCOPE_ALLOW_PRIVATE_URLS" in message
 
 
@@ -387,6 +471,7 @@ def test_dns_failure_is_one_line(no_connections, monkeypatch):
 
 
 def test_invalid_urls_are_refused(no_connections):
+    assert error_of(fetch_url, " ") == "the URL is empty; give an http or https address"
     assert "invalid URL" in error_of(fetch_url, "http://example.com:99999/")
     assert "invalid URL (no host name)" in error_of(fetch_url, "http:///path")
 
@@ -423,6 +508,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<p>" + b"x" * 5000 + b"</p>", {"Content-Type": "text/html"})
         elif path == "/big-with-length.html":
             self._send(200, b"y" * 5000, {"Content-Type": "text/html", "Content-Length": "5000"})
+        elif path == "/truncated.html":  # declares far more than it sends, then closes
+            self._send(200, ARTICLE_HTML[:600], {"Content-Type": "text/html", "Content-Length": "100000"})
         elif path == "/image.png":
             self._send(200, b"\x89PNG\r\n\x1a\n", {"Content-Type": "image/png"})
         elif path == "/slow.html":
@@ -538,6 +625,11 @@ def test_responses_over_the_limit_are_refused(server):
     assert "(decompressed) is over the 100.0 kB input limit" in bomb
 
 
+def test_a_download_shorter_than_its_content_length_is_refused(server):
+    assert error_of(fetch_url, f"{server}/truncated.html", LOCAL) == (
+        f"{server}/truncated.html: cannot fetch (the download ended early: got 600 of 100,000 bytes)")
+
+
 @pytest.mark.parametrize("path", ["/drip-body.html", "/drip-headers.html"])
 def test_a_server_that_drips_bytes_is_cut_off_at_the_fetch_timeout(server, path):
     started = time.monotonic()
@@ -563,6 +655,9 @@ def test_from_text_keeps_any_text_exactly_or_refuses_blank_text(text):
     try:
         article = from_text(text)
     except InputError as error:
+        if str(error) == "text: looks like binary data, not text":
+            assert ingest._non_text_share(text) > 0.1
+            return
         assert not strip_blank(text)
         assert str(error) == "text: empty input"
         return

@@ -34,7 +34,8 @@ from .types import Article
 FORMATS = ("parquet", "jsonl", "csv")
 TABLE_COLUMNS = ("id", "title", "text", "url", "outlet", "published", "language")
 TABULAR_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")  # what ingest reads from a folder, plus JSONL batches
+# what ingest reads from a folder, plus JSONL batches (not .json: a folder's other JSON files are rarely articles)
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".ndjson")
 _GLOB_CHARS = set("*?[")
 PARQUET_BATCH_ROWS = 64  # rows per record batch read from Parquet: small enough to keep memory flat
 
@@ -176,11 +177,12 @@ def _relative_ids(items: Iterator[Article | ReadFailure], file: Path, top: Path)
         yield from items
         return
     relative = file.relative_to(top)
-    tabular = file.suffix.lower() in TABULAR_SUFFIXES or file.suffix.lower() == ".jsonl"
+    suffix = file.suffix.lower()
+    tabular = suffix in TABULAR_SUFFIXES or suffix in (".jsonl", ".ndjson", ".json")
     for item in items:
         if isinstance(item, Article):
-            if not tabular:
-                item.id = relative.with_suffix("").as_posix()
+            if not tabular or (suffix == ".json" and item.source == str(file) and item.id == file.stem):
+                item.id = relative.with_suffix("").as_posix()  # an article file (or a .json of one, no id given)
             elif item.id == f"{file.stem}-{item.source.rsplit(':', 1)[-1]}":  # made up from the row number
                 item.id = f"{relative.parent.as_posix()}/{item.id}"
         yield item
@@ -357,12 +359,12 @@ def _estimate_path(path: Path) -> int:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
-    if suffix in {".csv", ".jsonl"} and not path.is_file():
+    if suffix in {".csv", ".jsonl", ".ndjson"} and not path.is_file():
         raise ValueError("a pipe or device: reading it to count would consume it")
     if suffix == ".csv":
         with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
             return max(0, sum(1 for row in csv.reader(handle) if any(c.strip() for c in row)) - 1)
-    if suffix == ".jsonl":
+    if suffix in {".jsonl", ".ndjson"}:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if line.strip())
     return 1

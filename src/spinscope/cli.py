@@ -55,8 +55,13 @@ class Component(str, Enum):
     frames = "frames"
 
 
+# what a terminal or str.splitlines() breaks a line at, shown escaped (as \n) so an error stays one line even when
+# it quotes a file name or an input that holds one
+_LINE_BREAKS = {ord(ch): repr(ch)[1:-1] for ch in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 def _say_error(message: str) -> None:
-    typer.echo(f"spinscope: error: {message}", err=True)
+    typer.echo(f"spinscope: error: {message.translate(_LINE_BREAKS)}", err=True)
 
 
 def _confidence(value: Optional[float]) -> Optional[float]:
@@ -206,7 +211,8 @@ def _analyse_inputs(inputs: List[str], settings: Settings) -> tuple[list[dict], 
 
 @app.command()
 def analyze(
-    inputs: List[str] = typer.Argument(..., help="Files (.txt/.html), directories, .jsonl files, URLs, or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Files (.txt/.html/.json), directories, .jsonl files, URLs, or - "
+                                       "for stdin."),
     format: Optional[Format] = typer.Option(None, "--format", "-f",
                                             help="Output format (default: from the -o file's suffix, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
@@ -232,9 +238,10 @@ def analyze(
 
         print_text(results, Console())
     else:
-        # one file, URL or stdin gives one JSON object; several inputs, a folder or a JSONL file an array, even
-        # when only one of their articles could be analysed
-        one = len(inputs) == 1 and not (Path(inputs[0]).is_dir() or inputs[0].lower().endswith(".jsonl"))
+        # one file, URL or stdin gives one JSON object; several inputs, a folder, a JSONL file or a JSON array an
+        # array, even when only one of their articles could be analysed
+        one = len(inputs) == 1 and not (Path(inputs[0]).is_dir() or inputs[0].lower().endswith((".jsonl", ".ndjson"))
+                                        or results[0].get("source", "").startswith("json:"))
         _write(output, render(results[0] if one and len(results) == 1 else results, format.value))
         if output is not None:
             typer.echo(f"wrote {len(results)} analysis(es) to {output}", err=True)

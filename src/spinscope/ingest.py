@@ -1,4 +1,4 @@
-"""Turn user input (text, .txt/.html files, JSONL batches, URLs, stdin) into `Article`s, refusing bad input early.
+"""Turn user input (text, .txt/.html files, JSON/JSONL batches, URLs, stdin) into `Article`s, refusing bad input early.
 
 Every refusal is an `InputError` whose one-line message names the input. `iter_articles` turns a refusal into a
 `Failure` and goes on, so one bad file in a batch is reported and skipped.
@@ -36,14 +36,15 @@ from .types import Article
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
-JSONL_SUFFIXES = (".jsonl",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json",)
 DIRECTORY_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MAX_REDIRECTS = 5
 _URL_SAFE = "/%:@!$&'()*+,;=~-._?[]"
 _READ_CHUNK = 1 << 16
 _SEMEVAL_STEM = re.compile(r"^article(\d+)$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S*$")
-_MISSING_FILE_HINT = re.compile(r"\.(?:txt|html?|jsonl|json|md|xml)$", re.IGNORECASE)
+_MISSING_FILE_HINT = re.compile(r"\.(?:txt|html?|jsonl|ndjson|json|md|xml)$", re.IGNORECASE)
 # Formats people upload by mistake, named so the error says what the file is.
 _MAGIC = (
     (b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP/Office"), (b"\x1f\x8b", "gzip"), (b"\x89PNG", "PNG"),
@@ -80,9 +81,14 @@ def _format_bytes(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_big(name: str, size: str, settings: Settings) -> InputError:
-    return InputError(f"{name}: {size} is over the {_format_bytes(settings.max_input_bytes)} input limit "
-                      "(set SPINSCOPE_MAX_INPUT_BYTES to raise it)")
+def _too_big(name: str, size: int | str, settings: Settings) -> InputError:
+    limit = _format_bytes(settings.max_input_bytes)
+    if isinstance(size, int):
+        size_text = _format_bytes(size)
+        if size_text == limit:  # rounded, a size just over the limit reads as the limit itself
+            size_text, limit = f"{size:,} bytes", f"{settings.max_input_bytes:,}-byte"
+        size = size_text
+    return InputError(f"{name}: {size} is over the {limit} input limit (set SPINSCOPE_MAX_INPUT_BYTES to raise it)")
 
 
 def _check_chars(text: str, name: str, settings: Settings) -> None:
@@ -161,7 +167,7 @@ def _read_file(path: Path, settings: Settings) -> bytes:
         if path.is_dir():
             raise InputError(f"{name}: is a directory; give a file (batch commands expand directories)")
         if size > settings.max_input_bytes:
-            raise _too_big(name, _format_bytes(size), settings)
+            raise _too_big(name, size, settings)
         with open(path, "rb") as handle:
             return _read_limited(handle, name, settings)
     except FileNotFoundError:
@@ -209,6 +215,8 @@ def from_text(text: str, *, source: str = "", id: str | None = None, title: str 
         raise InputError(f"{name}: text must be a string, not {type(text).__name__}")
     if not strip_blank(text):
         raise InputError(f"{name}: empty input")
+    if _non_text_share(text) > 0.1:  # API/form text never went through decode_bytes' binary check
+        raise InputError(f"{name}: looks like binary data, not text")
     _check_chars(text, name, settings)
     for field_name, value in (("text", text), ("title", title), ("id", id), ("url", url), ("outlet", outlet),
                               ("published", published)):
@@ -297,7 +305,7 @@ def from_html(html: str | bytes, *, source: str = "", settings: Settings | None 
     name = source or url or "HTML"
     if isinstance(html, bytes):
         if len(html) > settings.max_input_bytes:
-            raise _too_big(name, _format_bytes(len(html)), settings)
+            raise _too_big(name, len(html), settings)
         html = _decode_html(html, name, content_type)
     elif not strip_blank(html):
         raise InputError(f"{name}: empty input")
@@ -329,11 +337,16 @@ def _looks_like_html(data: bytes) -> bool:
 
 
 def load_file(path: str | Path, settings: Settings | None = None) -> Article:
-    """Read one .txt (SemEval layout: title, blank line, body) or .html/.htm file."""
+    """Read one .txt (SemEval layout: title, blank line, body), .html/.htm or .json (one object) file."""
     settings = settings or Settings()
     path = Path(path)
     if path.suffix.lower() in JSONL_SUFFIXES:
-        raise InputError(f"{path}: a .jsonl file holds many articles; analyse it as a batch")
+        raise InputError(f"{path}: a {path.suffix} file holds many articles; analyse it as a batch")
+    if path.suffix.lower() in JSON_SUFFIXES:
+        record = _json_file(path, settings)
+        if isinstance(record, list):
+            raise InputError(f"{path}: a JSON array holds many articles; analyse it as a batch")
+        return _record_article(record, str(path), _file_id(path), str(path), settings)
     data = _read_file(path, settings)
     if path.suffix.lower() in HTML_SUFFIXES or (path.suffix.lower() not in TEXT_SUFFIXES and _looks_like_html(data)):
         return from_html(data, source=str(path), settings=settings, id=_file_id(path))
@@ -343,7 +356,9 @@ def load_file(path: str | Path, settings: Settings | None = None) -> Article:
 
 def read_stdin(settings: Settings | None = None, stream: BinaryIO | None = None) -> Article:
     settings = settings or Settings()
-    stream = stream if stream is not None else sys.stdin.buffer
+    stream = stream if stream is not None else getattr(sys.stdin, "buffer", None)
+    if stream is None:  # started with stdin closed (`<&-`): Python sets sys.stdin to None
+        raise InputError("stdin: standard input is closed; give a file, or pipe the text in")
     data = _read_limited(stream, "stdin", settings)
     if _looks_like_html(data):
         return from_html(data, source="stdin", settings=settings)
@@ -424,7 +439,8 @@ def _checked_target(url: str, original: str, settings: Settings) -> tuple[str, s
         for address in addresses:
             problem = _address_problem(address)
             if problem:
-                raise InputError(f"{original}: refused to fetch {host}{where}: {address} is a {problem} address "
+                problem = ("an " if problem[0] in "aeiou" else "a ") + problem  # "an unspecified"
+                raise InputError(f"{original}: refused to fetch {host}{where}: {address} is {problem} address "
                                  "(set SPINSCOPE_ALLOW_PRIVATE_URLS=1 to allow)")
     return scheme, host, port, addresses
 
@@ -482,7 +498,7 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings,
     limit = settings.max_input_bytes
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > limit:
-        raise _too_big(url, _format_bytes(int(length)), settings)
+        raise _too_big(url, int(length), settings)
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip"):
         decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -513,6 +529,10 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings,
         if total > limit:
             raise _too_big(url, f"more than {_format_bytes(limit)} (decompressed)", settings)
         chunks.append(tail)
+    # http.client ends a body quietly when the server closes early: a cut-off page must not pass for the article
+    if (length and length.isdigit() and decompressor is None and not response.chunked
+            and total < int(length)):
+        raise InputError(f"{url}: cannot fetch (the download ended early: got {total:,} of {int(length):,} bytes)")
     return b"".join(chunks)
 
 
@@ -522,6 +542,8 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
     Redirects are followed by hand (at most 5) so every hop is checked again.
     """
     settings = settings or Settings()
+    if not url.strip():  # else the message would start with an empty name
+        raise InputError("the URL is empty; give an http or https address")
     deadline = time.monotonic() + settings.fetch_timeout
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -625,7 +647,7 @@ def _looks_like_missing_path(text: str) -> bool:
 
 
 def load_one(source, settings: Settings | None = None) -> Article:
-    """One article from an `Article`, a path (.txt/.html/.htm), an http(s) URL, "-" (stdin) or raw text.
+    """One article from an `Article`, a path (.txt/.html/.htm/.json), an http(s) URL, "-" (stdin) or raw text.
 
     A string that is neither an existing path nor a URL is taken as the article text itself, unless it looks
     like a file name (then "no such file" is the more useful answer).
@@ -683,15 +705,32 @@ def _jsonl_articles(path: Path, settings: Settings) -> Iterator[Article | Failur
                 yield Failure(f"jsonl:{where}", str(error))  # named as its line's article would be
 
 
+def _parse_json(text: str, where: str, one_line: bool = True):
+    """json.loads for user input: every way it can fail is a one-line `InputError` naming `where`."""
+    def no_constant(name: str):  # NaN/Infinity are Python's extension, not JSON
+        raise InputError(f"{where}: invalid JSON: {name} is not a JSON value")
+
+    try:
+        return json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as error:
+        at = f"column {error.colno}" if one_line else f"line {error.lineno} column {error.colno}"
+        raise InputError(f"{where}: invalid JSON: {error.msg.removesuffix(' at')} at {at}") from None
+    except RecursionError:  # the decoder recurses once per nested array/object
+        raise InputError(f"{where}: invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer over Python's 4300-digit conversion limit
+        raise InputError(f"{where}: invalid JSON: a number has too many digits") from None
+
+
 def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -> Article:
     try:
         line = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as error:
         raise InputError(f"{where}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{where}: invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}") from None
+    return _record_article(_parse_json(line, where), where, default_id, f"jsonl:{where}", settings)
+
+
+def _record_article(record, where: str, default_id: str, source: str, settings: Settings) -> Article:
+    """The article of one JSON record (a JSONL line, a .json file or an item of its array)."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with a \"text\" field, got {type(record).__name__}")
     text = record.get("text")
@@ -708,12 +747,46 @@ def _jsonl_record(raw: bytes, where: str, default_id: str, settings: Settings) -
 
     def field(key: str) -> str:
         value = record.get(key)
-        return "" if value is None else str(value)
+        if value is None or isinstance(value, str):
+            return value or ""
+        if key == "id" and isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        # str() would make "['x']" or "{'d': 1}" the outlet or date
+        wanted = "a string or an integer" if key == "id" else "a string"
+        raise InputError(f'{where}: "{key}" must be {wanted}, got {type(value).__name__}')
 
-    return from_text(text, source=f"jsonl:{where}", id=field("id").strip() or default_id,  # as CSV ids are
+    return from_text(text, source=source, id=field("id").strip() or default_id,  # as CSV ids are
                      title=None if record.get("title") is None else field("title"),
                      url=field("url"), outlet=field("outlet"), published=field("published"),
                      language=field("language"), settings=settings, name=where)
+
+
+def _json_file(path: Path, settings: Settings):
+    """A .json file's record: one object, or a list (an array of objects)."""
+    record = _parse_json(decode_bytes(_read_file(path, settings), str(path)), str(path), one_line=False)
+    if not isinstance(record, (dict, list)):
+        raise InputError(f'{path}: expected a JSON object with a "text" field or an array of them, '
+                         f"got {type(record).__name__}")
+    return record
+
+
+def _json_articles(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    try:
+        record = _json_file(path, settings)
+        if isinstance(record, dict):
+            yield _record_article(record, str(path), _file_id(path), str(path), settings)
+            return
+    except InputError as error:
+        yield Failure(str(path), str(error))
+        return
+    if not record:
+        yield Failure(str(path), f"{path}: empty input (an empty JSON array)")
+    for number, item in enumerate(record, 1):
+        where = f"{path}: item {number}"
+        try:
+            yield _record_article(item, where, f"{path.stem}-{number}", f"json:{path}:{number}", settings)
+        except InputError as error:
+            yield Failure(f"json:{path}:{number}", str(error))  # named as its item's article would be
 
 
 def _directory_files(directory: Path) -> list[Path]:
@@ -722,7 +795,8 @@ def _directory_files(directory: Path) -> list[Path]:
 
 
 def iter_articles(inputs: list[str | Path], settings: Settings | None = None) -> Iterator[Article | Failure]:
-    """Articles from paths, directories (their .txt/.html/.htm files), .jsonl files, URLs and "-" (stdin).
+    """Articles from paths, directories (their .txt/.html/.htm files), .json/.jsonl/.ndjson files, URLs and "-"
+    (stdin).
 
     Unreadable items come out as `Failure`s and the iteration goes on.
     """
@@ -762,6 +836,8 @@ def iter_articles(inputs: list[str | Path], settings: Settings | None = None) ->
                 yield from _load_or_fail(file, settings)
         elif path.suffix.lower() in JSONL_SUFFIXES:
             yield from _jsonl_articles(path, settings)
+        elif path.suffix.lower() in JSON_SUFFIXES:
+            yield from _json_articles(path, settings)
         else:
             yield from _load_or_fail(path, settings)
 

@@ -135,6 +135,19 @@ def test_api_upload_of_html_declaring_a_non_text_codec_is_not_a_server_error(cli
     assert response.status_code in (200, 400), response.text
 
 
+def test_api_text_of_random_bytes_is_refused_as_binary(client):
+    noise = bytes(range(256)).decode("latin-1") * 4  # a client that decoded a binary file as Latin-1
+    response = client.post("/api/analyze", json={"text": noise})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "api: looks like binary data, not text"
+
+
+def test_api_empty_url_says_it_is_empty(client):
+    response = client.post("/api/analyze", json={"url": ""})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "the URL is empty; give an http or https address"
+
+
 def test_api_nul_and_control_characters_in_text_round_trip(client):
     """Not a bug, kept as a guard: NUL and other C0 characters are valid JSON text and must survive storage."""
     text = "Harbour\x00 news\x01 about the ferry\x1b[31m and the pier."
