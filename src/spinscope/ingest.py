@@ -190,7 +190,7 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def _text_id(text: str) -> str:
+def text_id(text: str) -> str:
     return "text-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
@@ -223,7 +223,7 @@ def from_text(text: str, *, source: str = "", id: str | None = None, title: str 
         _check_encodable(value, name, field_name)
     return Article(
         text=text,
-        id=str(id) if id not in (None, "") else _text_id(text),
+        id=str(id) if id not in (None, "") else text_id(text),
         title=_first_line(text) if title is None else str(title),
         url=url, outlet=outlet, published=published, language=language, source=source,
     )
@@ -327,7 +327,7 @@ def from_html(html: str | bytes, *, source: str = "", settings: Settings | None 
     host = (urlsplit(final_url).hostname or "") if final_url else ""
     outlet = document.sitename or (host.removeprefix("www.") if host else "")
     return Article(
-        text=text, id=id or (_url_id(final_url) if final_url else _text_id(text)), title=title, url=final_url,
+        text=text, id=id or (_url_id(final_url) if final_url else text_id(text)), title=title, url=final_url,
         outlet=outlet or "", published=document.date or "", source=source or final_url,
     )
 

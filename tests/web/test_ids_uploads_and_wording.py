@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import pytest
 from fastapi.testclient import TestClient
 
-from spinscope.ingest import _text_id
+from spinscope.ingest import text_id
 from spinscope.render import score_facts
 from spinscope.web.app import create_app
 from web_helpers import SAMPLE_ARTICLE, free_port
@@ -91,7 +91,7 @@ def test_the_same_text_from_two_outlets_is_two_entries_and_from_one_outlet_one_f
                 data={"outlet": "Beta Post"}) == beta
     assert client.get("/api/articles").json()["total"] == 2
     # without an outlet the id is the text's own, as before
-    assert post(json={"text": SAMPLE_ARTICLE}) == _text_id(SAMPLE_ARTICLE)
+    assert post(json={"text": SAMPLE_ARTICLE}) == text_id(SAMPLE_ARTICLE)
     assert client.get("/api/articles").json()["total"] == 3
 
 

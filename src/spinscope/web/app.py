@@ -144,10 +144,10 @@ def with_outlet_id(article: Article) -> Article:
     """An article whose id was made from its text alone (none was given) gets one made from its outlet and text:
     the same text from one outlet is one library entry (updated when analysed again), from two outlets (wire copy)
     two entries. Without an outlet the id stays the text's own."""
-    from ..ingest import _text_id
+    from ..ingest import text_id
 
-    if article.outlet and article.id == _text_id(article.text):
-        article.id = _text_id(json.dumps([article.outlet, article.text], ensure_ascii=False))
+    if article.outlet and article.id == text_id(article.text):
+        article.id = text_id(json.dumps([article.outlet, article.text], ensure_ascii=False))
     return article
 
 
