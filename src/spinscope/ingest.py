@@ -191,6 +191,7 @@ def _first_line(text: str) -> str:
 
 
 def text_id(text: str) -> str:
+    """The id of an article given without one: a digest of its exact text."""
     return "text-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
