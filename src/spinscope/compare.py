@@ -322,7 +322,8 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
         max_unique_claims=max_unique_claims if max_unique_claims is not None else MAX_UNIQUE_CLAIMS,
     )
     if not 0.0 < options.threshold <= 1.0:
-        raise InputError(f"--threshold must be between 0 and 1 (exclusive of 0), got {options.threshold}")
+        raise InputError(f"the story threshold (--threshold) must be between 0 and 1 (exclusive of 0), got "
+                         f"{options.threshold}")
     if not 0.0 < options.claim_threshold <= 1.0:
         raise InputError(f"claim threshold must be between 0 and 1 (exclusive of 0), got {options.claim_threshold}")
 
