@@ -11,6 +11,7 @@ import pytest
 
 from spinscope.detectors import load_detector
 from spinscope.detectors.frames import FrameDetector, train, tune_thresholds
+from spinscope.errors import ModelError
 from spinscope.segment import segment
 from spinscope.settings import PACKAGED_MODELS
 from spinscope.taxonomy import FRAME_NAMES
@@ -110,7 +111,7 @@ def test_unsegmented_and_empty_articles(fitted):
 
 
 def test_fit_without_labels_is_a_clear_error():
-    with pytest.raises(ValueError, match="gold frames"):
+    with pytest.raises(ModelError, match="gold frames"):
         FrameDetector().fit([Article(text="nothing")])
 
 

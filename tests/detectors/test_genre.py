@@ -12,6 +12,7 @@ import pytest
 from spinscope.detectors import load_detector
 from spinscope.detectors.genre import (STYLE_FEATURES, TECHNIQUE_FEATURES, GenreDetector,
                                        style_features, technique_features, train)
+from spinscope.errors import ModelError
 from spinscope.segment import segment
 from spinscope.settings import PACKAGED_MODELS
 from spinscope.taxonomy import GENRES
@@ -184,7 +185,7 @@ def test_the_look_up_cache_does_not_mix_vocabularies():
 
 
 def test_fit_without_labels_is_a_clear_error():
-    with pytest.raises(ValueError, match="gold genre"):
+    with pytest.raises(ModelError, match="gold genre"):
         GenreDetector().fit([Article(text="no label here")])
 
 

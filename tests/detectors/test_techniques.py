@@ -251,3 +251,31 @@ def test_a_tagger_no_better_than_every_sentence_is_dropped(corpus, tmp_path):
     _check_spans(article)
     assert [s.text for s in article.spans if s.technique == "Loaded_Language"] == [
         "Their outrageous, disgraceful vote was a disaster."]
+
+
+@pytest.mark.parametrize("params", [{}, {"weight_keep": 0.8, "embedding_weight": 0.3}], ids=["default", "pruned"])
+def test_a_saved_model_predicts_exactly_as_the_fitted_one(corpus, tmp_path, params):
+    # the weights are rounded to the saved half precision at the end of fit, not only in the saved file
+    detector = train(corpus, min_positives=3, inner_folds=2, max_word_features=2000, max_char_features=2000, seed=1,
+                     encoder_weight=0.0, **params)
+    loaded = TechniqueDetector.load(detector.save(tmp_path / "techniques"))
+    for key in ("sentence_coef", "paragraph_coef"):
+        assert np.array_equal(getattr(detector.models_["en"], key), getattr(loaded.models_["en"], key))
+    text = ("Headline\nThe outrageous plan of the so-called experts.\nThe shop opens at nine.\n"
+            "Their disgraceful, outrageous vote was a disaster, and the clowns in parliament cheered.")
+    for span_tagger in (True, False):
+        detector.set_params(span_tagger=span_tagger)
+        loaded.set_params(span_tagger=span_tagger)
+        a = detector.annotate(segment(Article(text=text, language="en")))
+        b = loaded.annotate(segment(Article(text=text, language="en")))
+        assert a.spans and [(s.start, s.end, s.technique, s.confidence) for s in a.spans] == [
+            (s.start, s.end, s.technique, s.confidence) for s in b.spans]
+        assert [p.technique_scores for p in a.paragraphs] == [p.technique_scores for p in b.paragraphs]
+
+
+def test_load_gives_the_parameters_get_params_gave(fitted, tmp_path):
+    before = fitted.get_params()
+    assert isinstance(before["languages"], tuple) and isinstance(before["word_ngrams"], tuple)
+    after = load_detector(fitted.save(tmp_path / "techniques")).get_params()
+    assert after == before
+    assert {k: type(v) for k, v in after.items()} == {k: type(v) for k, v in before.items()}

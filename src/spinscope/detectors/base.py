@@ -45,6 +45,10 @@ class Detector:
     def is_fitted(self) -> bool:
         return any(k.endswith("_") and not k.startswith("_") for k in vars(self))
 
+    def _check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise ModelError(f"the {self.name} detector is not fitted")
+
     @property
     def version(self) -> str:
         return getattr(self, "version_", "unfitted")
@@ -73,8 +77,12 @@ class Detector:
         if cls is not Detector and record["class"] != expected:
             raise ModelError(f"{directory} holds a {record['class'].rpartition('.')[2]} model, not a "
                              f"{cls.__qualname__}; use load_detector() to load whichever it is")
+        # JSON has no tuples: a parameter whose default is a tuple gets its list back as one, as get_params gave it
+        defaults = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()}
+        params = {key: tuple(value) if isinstance(value, list) and isinstance(defaults.get(key), tuple) else value
+                  for key, value in record["params"].items()}
         try:
-            detector = cls(**record["params"])
+            detector = cls(**params)
         except TypeError as exc:  # a parameter this version does not know
             raise ModelError(f"cannot load {cls.name} model from {directory}: {exc}") from exc
         detector.version_ = record.get("version", "unknown")

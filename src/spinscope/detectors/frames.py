@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from ..errors import ModelError
 from ..taxonomy import FRAME_NAMES
 from ..types import Article
 from .article_features import (Standardiser, article_lookup, article_text, check_weight_shape, ensure_segmented,
@@ -174,7 +175,7 @@ class FrameDetector(Detector):
         self.at_least_one = at_least_one  # every news article uses some frame: keep the likeliest if none passes
         self.max_paragraphs = max_paragraphs
         self.per_language = per_language  # one model per language, or one pooled model
-        self.languages = list(languages) if languages else None  # train on these languages only (None = all)
+        self.languages = languages  # train on these languages only (None = all)
         # > 0 adds the static-vector embedding block for languages that have vectors (None = the packaged ones)
         self.embedding_weight = embedding_weight
         self.static_vectors = static_vectors
@@ -236,10 +237,10 @@ class FrameDetector(Detector):
         return model, inner_score
 
     def fit(self, articles: list[Article], **kwargs) -> "FrameDetector":
-        labelled = [a for a in articles if "frames" in a.gold
-                    and (not self.languages or a.language in self.languages)]
+        languages = list(self.languages) if self.languages else None
+        labelled = [a for a in articles if "frames" in a.gold and (not languages or a.language in languages)]
         if not labelled:
-            raise ValueError("no articles with gold frames to learn from")
+            raise ModelError("no articles with gold frames to learn from")
         groups = group_by_language(labelled, self.per_language)
         self.models_, inner = {}, {}
         for key, group in sorted(groups.items()):
@@ -257,6 +258,7 @@ class FrameDetector(Detector):
 
     # use ---------------------------------------------------------------------------------------------------
     def predict_proba(self, articles: Sequence[Article]) -> np.ndarray:
+        self._check_fitted()
         result = np.zeros((len(articles), len(FRAME_NAMES)))
         for i, article in enumerate(articles):
             ensure_segmented(article)
@@ -265,6 +267,7 @@ class FrameDetector(Detector):
 
     def decide(self, probabilities: np.ndarray, articles: Sequence[Article]) -> np.ndarray:
         """Boolean (articles x frames) matrix of the frames judged present."""
+        self._check_fitted()
         thresholds = np.array([pick_model(self.models_, a.language).thresholds for a in articles])
         present = probabilities >= thresholds.reshape(probabilities.shape)
         if self.at_least_one and len(probabilities):
@@ -274,6 +277,7 @@ class FrameDetector(Detector):
 
     def paragraph_evidence(self, article: Article) -> np.ndarray:
         """(paragraphs x frames) share of the article's linear score that each paragraph's words contribute."""
+        self._check_fitted()
         if not article.paragraphs:
             return np.zeros((0, len(FRAME_NAMES)))
         model = pick_model(self.models_, article.language)
@@ -285,6 +289,7 @@ class FrameDetector(Detector):
         return evidence
 
     def annotate(self, article: Article) -> Article:
+        self._check_fitted()
         if not article.text.strip():
             article.frames = []
             return article

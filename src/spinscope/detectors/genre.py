@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from ..errors import ModelError
 from ..taxonomy import GENRES, TECHNIQUE_NAMES
 from ..types import Article
 from .article_features import (Bundle, Standardiser, article_lookup, article_text, check_weight_shape,
@@ -294,7 +295,7 @@ class GenreDetector(Detector):
         self.class_weight = class_weight
         # one model per language (style conventions and genre mixes differ by language) or one pooled model
         self.per_language = per_language
-        self.languages = list(languages) if languages else None  # train on these languages only (None = all)
+        self.languages = languages  # train on these languages only (None = all)
 
     def _dense(self, articles: Sequence[Article]) -> np.ndarray:
         blocks = [np.array([style_features(a) for a in articles]).reshape(len(articles), len(STYLE_FEATURES))]
@@ -345,15 +346,17 @@ class GenreDetector(Detector):
         return model
 
     def fit(self, articles: list[Article], **kwargs) -> "GenreDetector":
+        languages = list(self.languages) if self.languages else None
         labelled = [ensure_segmented(a) for a in articles if a.gold.get("genre") in GENRES
-                    and (not self.languages or a.language in self.languages)]
+                    and (not languages or a.language in languages)]
         if not labelled:
-            raise ValueError("no articles with a gold genre to learn from")
+            raise ModelError("no articles with a gold genre to learn from")
         groups = group_by_language(labelled, self.per_language)
-        self.models_ = {key: self._fit_one(group) for key, group in sorted(groups.items())
-                        if len({a.gold["genre"] for a in group}) >= 2}
-        if not self.models_:
-            raise ValueError("every language needs articles of at least two genres to learn from")
+        models = {key: self._fit_one(group) for key, group in sorted(groups.items())
+                  if len({a.gold["genre"] for a in group}) >= 2}
+        if not models:
+            raise ModelError("every language needs articles of at least two genres to learn from")
+        self.models_ = models
         self.languages_ = sorted({a.language for a in labelled if a.language})
         self.metadata_ = {
             "training_articles": len(labelled), "languages": self.languages_,
@@ -363,6 +366,7 @@ class GenreDetector(Detector):
         return self
 
     def predict_proba(self, articles: Sequence[Article]) -> np.ndarray:
+        self._check_fitted()
         result = np.zeros((len(articles), len(GENRES)))
         by_model: dict[int, list[int]] = {}
         for i, article in enumerate(articles):
@@ -375,6 +379,7 @@ class GenreDetector(Detector):
         return result
 
     def annotate(self, article: Article) -> Article:
+        self._check_fitted()
         if not article.text.strip():
             article.genre = None
             return article

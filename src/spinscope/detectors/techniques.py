@@ -522,6 +522,8 @@ class TechniqueDetector(Detector):
 
     def fit(self, articles: list[Article], **kwargs) -> "TechniqueDetector":
         languages = [language for language in self.languages]
+        if not languages:
+            raise ModelError("no languages to train the technique detector on")
         models: dict[str, _LanguageModel] = {}
         for language in languages:
             chosen = [a for a in articles if _has_labels(a) and (a.language or "en") == language]
@@ -591,6 +593,10 @@ class TechniqueDetector(Detector):
         model.fit_linear_models(X_sent, X_par, Y_sent, Y_par)
         if self.weight_keep < 1.0:
             _prune(model, self.weight_keep)
+        # the weights are stored in half precision (`arrays`): round them now, so this model predicts exactly as
+        # the saved one (the calibrations and thresholds above were fitted on the inner models' scores, not these)
+        for key in ("sentence_coef", "paragraph_coef"):
+            setattr(model, key, getattr(model, key).astype(np.float16).astype(np.float32))
         return model
 
     def _fit_tagger(self, model: _LanguageModel, units: Sequence[_Unit], sentence_probabilities: np.ndarray,
