@@ -579,6 +579,7 @@ def test_a_second_run_on_an_output_in_use_is_refused(tmp_path):
         process.stderr.close()
     ids = output_ids(output, "jsonl")
     assert sorted(ids) == [f"w{n:02d}" for n in range(8)]
-    # once the first run has ended, the output is free again
+    # once the first run has ended, the output is free again, and no lock file is left
+    assert not (tmp_path / ".out.jsonl.lock").exists()
     again = run_batch([str(other_feed)], output, Settings(), BatchOptions(resume=True, **FAST))
     assert again.already_done == 8 and again.results == 0

@@ -429,6 +429,10 @@ class _Run:
 
     def release(self) -> None:
         if getattr(self, "lock", None) is not None:
+            try:  # removed while still held, so a refused or finished run leaves no file behind
+                os.unlink(self.lock.name)
+            except OSError:
+                pass
             self.lock.close()  # closing the file drops the lock
             self.lock = None
 
@@ -444,14 +448,15 @@ class _Run:
 
 def _lock_output(output: Path):
     """An exclusive lock on the output for the whole run (a hidden `.NAME.lock` beside it), so that a second run
-    on the same output, even a --resume, is refused instead of writing every item a second time. The file stays;
-    the lock goes with the process. None where the platform has no flock."""
+    on the same output, even a --resume, is refused instead of writing every item a second time. The run removes
+    the file when it ends (a killed run leaves it, but its lock goes with the process). None where the platform has
+    no flock."""
     try:
         import fcntl
     except ImportError:
         return None
     output.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(output.with_name(f".{output.name}.lock"), "a+")
+    handle = open(output.with_name(f".{output.name}.lock"), "a+")  # noqa: SIM115 - held for the whole run
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
