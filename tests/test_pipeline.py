@@ -3,7 +3,7 @@ import json
 import pytest
 
 from spinscope import analyze
-from spinscope.errors import ModelError
+from spinscope.errors import InputError, ModelError
 from spinscope.pipeline import Pipeline
 from spinscope.settings import Settings
 from spinscope.types import Article
@@ -90,3 +90,71 @@ def test_spans_of_decomposed_text_begin_and_end_on_whole_letters():
     for span in article.spans:
         assert not unicodedata.combining(text[span.start])
         assert span.end == len(text) or not unicodedata.combining(text[span.end])
+
+
+# a Pipeline shared by threads right after warm_up(): the language profiles must be loaded too, not raced for
+SHARED_PIPELINE = f"""
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from spinscope import Pipeline, ingest
+from spinscope.settings import Settings
+
+pipeline = Pipeline(Settings(model_dir=sys.argv[1])).warm_up()
+with ThreadPoolExecutor(4) as pool:
+    print(" ".join(pool.map(lambda _: pipeline(ingest.from_text({TEXT!r})).language, range(4))))
+"""
+
+
+def test_warm_up_loads_the_language_detector_for_threads(tmp_path):
+    import subprocess
+    import sys
+
+    for _ in range(2):  # fresh processes: the race is on the first detection
+        proc = subprocess.run([sys.executable, "-c", SHARED_PIPELINE, str(tmp_path)], capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split() == ["en"] * 4
+
+
+def test_a_new_pipeline_loads_a_model_saved_again_into_the_same_folder(tmp_path, model_dir):
+    import shutil
+
+    shutil.copytree(model_dir / "genre", tmp_path / "genre")
+    settings = Settings(model_dir=tmp_path, components=("genre",))
+    before = Pipeline(settings)(Article(text=TEXT)).models["genre"]
+    params = tmp_path / "genre" / "params.json"
+    record = json.loads(params.read_text())
+    record["version"] = before + "-refitted"  # what a fit and save into the same folder leaves
+    params.write_text(json.dumps(record))
+    assert Pipeline(settings)(Article(text=TEXT)).models["genre"] == before + "-refitted"
+
+
+def test_a_component_folder_holding_another_components_model_is_a_model_error(tmp_path, model_dir):
+    import shutil
+
+    shutil.copytree(model_dir / "frames", tmp_path / "genre")
+    with pytest.raises(ModelError, match=r"genre holds a frames model \(FrameDetector\), not a genre model"):
+        Pipeline(Settings(model_dir=tmp_path, components=("genre", "frames")))(Article(text=TEXT))
+
+
+def test_a_pipeline_reads_text_and_paths_as_analyze_does(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(TEXT)
+    pipeline = Pipeline(Settings(model_dir=tmp_path))
+    assert pipeline(TEXT).text == TEXT and pipeline(TEXT).id == analyze(TEXT, pipeline.settings).id
+    assert pipeline(path).text == TEXT and pipeline(str(path)).source == str(path)
+    with pytest.raises(InputError, match="over the 10-character"):  # read with the pipeline's own settings
+        Pipeline(Settings(model_dir=tmp_path, max_input_chars=10))(TEXT)
+
+
+@pytest.mark.parametrize("text, says", [
+    (None, "article: text must be a string, not NoneType"),
+    (b"The minister said", "article: text must be a string, not bytes"),
+    ("T\n\nThe minister \ud800 said the budget is fine.", "article: text holds invalid Unicode"),
+])
+def test_an_article_whose_text_cannot_be_analysed_is_an_input_error(text, says):
+    with pytest.raises(InputError, match=says) as caught:
+        analyze(Article(text=text))
+    assert len(str(caught.value).splitlines()) == 1
+    with pytest.raises(InputError, match="story-1: text"):
+        Pipeline()(Article(text=text, id="story-1"))

@@ -52,3 +52,80 @@ def test_language_codes_are_normalised_everywhere_and_nonsense_is_refused():
     assert Pipeline()(Article(text=text, language="EN-GB")).language == "en"  # an input's own language field
     odd = Pipeline()(Article(text=text, language="english"))
     assert odd.language == "en" and any("language field" in w for w in odd.warnings)
+
+
+@pytest.mark.parametrize("changes, says", [
+    ({"components": "genre"}, r"components must be a tuple of strings, not the string 'genre'; write \('genre',\)"),
+    ({"allowed_url_hosts": "a.example"}, "allowed_url_hosts must be a tuple of strings, not the string"),
+    ({"components": ("bogus",)}, "unknown component 'bogus' in components; valid: techniques, genre, frames"),
+    ({"components": ("genre", 3)}, "components must be a tuple of strings"),
+    ({"min_confidence": "0.5"}, "min_confidence must be a number, not '0.5'"),
+    ({"max_input_bytes": 5e6}, "max_input_bytes must be a whole number"),
+    ({"max_input_chars": True}, "max_input_chars must be a whole number"),
+    ({"allow_private_urls": "false"}, "allow_private_urls must be True or False, not 'false'"),
+    ({"language": 5}, "language must be a string"),
+    ({"model_dir": 5}, "model_dir must be a path"),
+])
+def test_fields_of_the_wrong_type_are_refused_in_one_line(changes, says):
+    from spinscope.errors import InputError
+
+    with pytest.raises(InputError, match=says) as caught:
+        Settings(**changes)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_fields_are_normalised_and_settings_stay_hashable():
+    settings = Settings(components=["genre"], allowed_url_hosts=["a.example"], model_dir="/tmp/models",
+                        fetch_timeout=3, min_confidence=0)
+    assert settings.components == ("genre",) and settings.allowed_url_hosts == ("a.example",)
+    assert settings.model_dir == Path("/tmp/models") and settings.fetch_timeout == 3.0
+    assert hash(settings) == hash(Settings(components=("genre",), allowed_url_hosts=("a.example",),
+                                           model_dir=Path("/tmp/models"), fetch_timeout=3.0))
+    assert Settings(components=()).components == ()
+    with pytest.raises(ValueError, match="fetch_timeout"):
+        Settings(fetch_timeout=float("inf"))
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("SPINSCOPE_MAX_INPUT_BYTES", "5MB", r"_BYTES must be a whole number \(e.g. 5000000\), not '5MB'"),
+    ("SPINSCOPE_FETCH_TIMEOUT", "15s", r"SPINSCOPE_FETCH_TIMEOUT must be a number \(e.g. 15\), not '15s'"),
+    ("SPINSCOPE_ALLOW_PRIVATE_URLS", "ture", "SPINSCOPE_ALLOW_PRIVATE_URLS must be 1/0, true/false, yes/no or on/off"),
+    ("SPINSCOPE_COMPONENTS", "genre,bogus", "unknown component 'bogus'"),
+])
+def test_env_values_that_do_not_parse_name_their_variable(monkeypatch, variable, value, says):
+    from spinscope.errors import InputError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InputError, match=says):
+        Settings.from_env()
+
+
+def test_env_booleans_in_any_case_and_empty_values_mean_the_default(monkeypatch):
+    for raw, expected in (("TRUE", True), (" On ", True), ("Yes", True), ("1", True),
+                          ("False", False), ("OFF", False), ("no", False), ("0", False)):
+        monkeypatch.setenv("SPINSCOPE_ALLOW_PRIVATE_URLS", raw)
+        assert Settings.from_env().allow_private_urls is expected
+    for variable in ("SPINSCOPE_MODEL_DIR", "SPINSCOPE_MAX_INPUT_BYTES", "SPINSCOPE_ALLOW_PRIVATE_URLS",
+                     "SPINSCOPE_LANGUAGE", "SPINSCOPE_FETCH_TIMEOUT"):
+        monkeypatch.setenv(variable, "")
+    assert Settings.from_env() == Settings()
+
+
+def test_a_bad_env_value_is_one_line_from_the_cli_naming_it():
+    from cli_helpers import run_cli
+
+    proc = run_cli("analyze", "-", stdin="They lie to you.", env={"SPINSCOPE_MAX_INPUT_BYTES": "5MB"})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert "SPINSCOPE_MAX_INPUT_BYTES must be a whole number" in err
+
+
+def test_refused_private_url_says_how_to_allow_it_in_python_and_by_environment():
+    from spinscope.errors import InputError
+    from spinscope.ingest import fetch_url
+
+    with pytest.raises(InputError) as caught:
+        fetch_url("http://127.0.0.1:9/story", Settings())
+    message = str(caught.value)
+    assert "is a loopback address" in message and len(message.splitlines()) == 1
+    assert "Settings(allow_private_urls=True)" in message and "SPINSCOPE_ALLOW_PRIVATE_URLS=1" in message

@@ -26,3 +26,13 @@ def test_to_dict_is_json_and_sorted():
     assert result["paragraphs"][1] == {"line": 3, "start": 7, "end": 22, "techniques": ["Doubt"],
                                        "scores": {"Doubt": 0.6123}}
     assert "gold" not in result
+
+
+def test_readme_result_table_lists_every_key_of_to_dict():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme.split("## The result", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    listed = {key for row in table.splitlines()[2:]
+              for key in row.split("|")[1].replace("`", "").replace(",", " ").split()}
+    assert set(Article(text="Title\n\nBody.").to_dict()) - listed == set()

@@ -442,7 +442,8 @@ def _checked_target(url: str, original: str, settings: Settings) -> tuple[str, s
             if problem:
                 problem = ("an " if problem[0] in "aeiou" else "a ") + problem  # "an unspecified"
                 raise InputError(f"{original}: refused to fetch {host}{where}: {address} is {problem} address "
-                                 "(set SPINSCOPE_ALLOW_PRIVATE_URLS=1 to allow)")
+                                 "(allow with Settings(allow_private_urls=True), or SPINSCOPE_ALLOW_PRIVATE_URLS=1 "
+                                 "for the command line and web app)")
     return scheme, host, port, addresses
 
 

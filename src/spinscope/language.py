@@ -1,22 +1,43 @@
-"""Language identification (langdetect, seeded so results are repeatable)."""
+"""Language identification (langdetect, seeded so results are repeatable).
+
+The detector's profiles load once per process, under a lock: threads sharing a `Pipeline` all wait for the whole
+set (a half-loaded one tells English from Polish wrongly). Any langdetect failure means "not detected" ("")."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import logging
+import threading
 
 SUPPORTED = ("en", "it", "ru", "fr", "de", "pl")
 
+log = logging.getLogger(__name__)
 
-@lru_cache(maxsize=1)
+_LOCK = threading.Lock()
+_FACTORY = None  # our own langdetect DetectorFactory, set only once every profile is loaded
+
+
 def _factory():
-    from langdetect import DetectorFactory
-    from langdetect.detector_factory import init_factory
+    """The loaded langdetect factory (loaded on first use, thread-safe), or None when it cannot be loaded."""
+    global _FACTORY
+    if _FACTORY is None:
+        with _LOCK:
+            if _FACTORY is None:
+                try:
+                    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
-    DetectorFactory.seed = 0
-    init_factory()
-    from langdetect import detector_factory
+                    factory = DetectorFactory()  # not langdetect's global one: that is published half-loaded
+                    factory.set_seed(0)
+                    factory.load_profile(PROFILES_DIRECTORY)
+                except Exception as exc:  # noqa: BLE001 - a broken install must mean "not detected", not a crash
+                    log.warning("language detection is unavailable: %s", exc)
+                    return None
+                _FACTORY = factory
+    return _FACTORY
 
-    return detector_factory._factory
+
+def warm_up() -> bool:
+    """Load the language profiles now (`Pipeline.warm_up`); False when they cannot be loaded."""
+    return _factory() is not None
 
 
 def detect_language(text: str, sample_chars: int = 5000) -> str:
@@ -24,11 +45,14 @@ def detect_language(text: str, sample_chars: int = 5000) -> str:
     sample = text[:sample_chars]
     if sum(ch.isalpha() for ch in sample) < 20:
         return ""
+    factory = _factory()
+    if factory is None:
+        return ""
     from langdetect.lang_detect_exception import LangDetectException
 
-    detector = _factory().create()
-    detector.append(sample)
     try:
+        detector = factory.create()
+        detector.append(sample)
         return detector.detect().split("-")[0]
     except LangDetectException:
         return ""

@@ -6,7 +6,9 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from .detectors.base import Detector, load_detector
+from . import language as _language
+from .detectors.base import PARAMS_FILE, Detector, load_detector
+from .errors import InputError, ModelError
 from .language import SUPPORTED, detect_language
 from .segment import segment
 from .settings import Settings, normalise_language
@@ -15,16 +17,33 @@ from .types import Article
 log = logging.getLogger(__name__)
 
 
+def _files_state(model_dir: Path, names: tuple[str, ...]) -> tuple:
+    """Each component's params.json as (inode, mtime, size), None when missing: save() writes it last, so a model
+    fitted and saved again into the same folder changes it, and a new `Pipeline` loads the new model."""
+    state = []
+    for name in names:
+        try:
+            info = (Path(model_dir) / name / PARAMS_FILE).stat()
+        except OSError:
+            state.append(None)
+        else:
+            state.append((info.st_ino, info.st_mtime_ns, info.st_size))
+    return tuple(state)
+
+
 @lru_cache(maxsize=8)
-def _load_components(model_dir: Path, names: tuple[str, ...], span_encoder: bool = True
+def _load_components(model_dir: Path, names: tuple[str, ...], span_encoder: bool = True, files_state: tuple = ()
                      ) -> tuple[tuple[str, Detector | None, str], ...]:
     loaded = []
     for name in names:
         directory = Path(model_dir) / name
-        if not (directory / "params.json").exists():
+        if not (directory / PARAMS_FILE).exists():
             loaded.append((name, None, f"no {name} model in {model_dir}; {name} results are missing"))
             continue
         detector = load_detector(directory)
+        if detector.name != name:  # e.g. a frames model saved under <model_dir>/genre
+            raise ModelError(f"{directory} holds a {detector.name} model ({type(detector).__name__}), "
+                             f"not a {name} model")
         if not span_encoder and "encoder_weight" in detector.get_params():
             detector.set_params(encoder_weight=0.0)  # this cache entry's own copy: the CRF tagger alone
         loaded.append((name, detector, ""))
@@ -32,19 +51,28 @@ def _load_components(model_dir: Path, names: tuple[str, ...], span_encoder: bool
 
 
 class Pipeline:
-    """Callable that analyses an `Article` in place and returns it."""
+    """Callable that analyses an `Article` in place and returns it (text, a path or a URL are read first with
+    `ingest.load_one` and the pipeline's settings, as `analyze` does)."""
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
 
     @property
     def components(self) -> tuple[tuple[str, Detector | None, str], ...]:
-        return _load_components(Path(self.settings.model_dir), tuple(self.settings.components),
-                                self.settings.span_encoder)
+        model_dir, names = Path(self.settings.model_dir), tuple(self.settings.components)
+        return _load_components(model_dir, names, self.settings.span_encoder, _files_state(model_dir, names))
 
-    def __call__(self, article: Article) -> Article:
+    def __call__(self, article: Article | str | Path) -> Article:
         from .aggregate import score_article
+        from .ingest import _check_encodable, load_one
 
+        if not isinstance(article, Article):
+            article = load_one(article, self.settings)
+        # an Article is trusted input (no size or blank checks), but its text must be a str the models can encode
+        name = article.source or article.id or "article"
+        if not isinstance(article.text, str):
+            raise InputError(f"{name}: text must be a string, not {type(article.text).__name__}")
+        _check_encodable(article.text, name, "text")
         # analysing an already analysed Article replaces its results: it starts again from the article as it
         # came in (its own language and ingest warnings), not from the last analysis's language and warnings
         if article.input_state is None:
@@ -88,6 +116,7 @@ class Pipeline:
 
     def warm_up(self) -> "Pipeline":
         self.components  # noqa: B018 - loads the models once
+        _language.warm_up()  # and the language profiles, before threads share the pipeline
         return self
 
 
