@@ -127,3 +127,40 @@ def test_stem_conflates_inflections():
     assert stem("officials") == stem("official")
     assert stem("interfered") == stem("interfere") == stem("interference")
     assert stem("Russia's") == stem("russia")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an abbreviated title starts the name, out of its key
+    ("It was fine, said Ms. Angela Brooks.", [("Ms. Angela Brooks", "angela_brooks")]),
+    ("Dr. Brooks said it was fine.", [("Dr. Brooks", "brooks")]),
+    ("Lt. Gen. Mark Hale left.", [("Lt. Gen. Mark Hale", "mark_hale")]),
+    # a street abbreviation does not run into the next sentence
+    ("The shop is on Mill St. Police said it was closed.", [("Mill St", "mill_st")]),
+    # "according to" in another language is no part of a name
+    ("Selon Priya Natarajan, les trois sont stables.", [("Priya Natarajan", "priya_natarajan")]),
+    ("Laut Priya Natarajan sind alle drei stabil.", [("Priya Natarajan", "priya_natarajan")]),
+])
+def test_named_entities_titles_with_dots_and_foreign_cues(text, expected):
+    assert [(e.text, e.key) for e in named_entities(text)] == expected
+
+
+def test_a_role_before_a_title_is_part_of_the_title():
+    mid = named_entities("The fire was out, Fire Chief Dana Okafor said.")
+    start = named_entities("Fire Chief Dana Okafor said the fire was out.")
+    assert [(e.text, e.key) for e in mid] == [(e.text, e.key) for e in start] == [
+        ("Fire Chief Dana Okafor", "dana_okafor")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # descriptors before a full name are not part of it
+    ("Mum-of-three Sarah Fenwick was in tears.", ["Sarah Fenwick"]),
+    ("Manager Ellen Price said the store would close.", ["Ellen Price"]),
+    ("Grandmother Joan Pike, 79, said it was hard.", ["Joan Pike"]),
+    # real names and organisations stay whole
+    ("Jean-Pierre Dupont said the vote was fair.", ["Jean-Pierre Dupont"]),
+    ("Teacher Training College opened on Monday, and Anna Berg spoke.", ["Teacher Training College", "Anna Berg"]),
+    ("Tom Hale met Manager Ellen Price and Manager Ellen Price agreed.", ["Tom Hale", "Manager Ellen Price",
+                                                                       "Manager Ellen Price"]),
+])
+def test_named_entities_leave_descriptors_out_of_names(text, expected):
+    assert [e.text for e in named_entities(text)] == expected

@@ -1,23 +1,28 @@
 """Who an article cites, and its direct quotes.
 
 Rule-based and English-first: sources are found from attribution cues ("according to X", "X said", "said X",
-"a report by X", "X told reporters", "citing X", "the POTUS tweeted"); the cue words for "according to" are also
-known in the other corpus languages (selon, secondo, laut, według, по словам ...). Names come from the
-capitalised-sequence finder in `cluster.named_entities`; unnamed sources ("three former officials") from a small
-noun-phrase pattern.
+"a report by X", "X told reporters", "citing X", "the POTUS tweeted", "state records show"); the cue words for
+"according to" are also known in the other corpus languages (selon, secondo, laut, według, по словам ...). A
+relative clause before the verb attributes to its antecedent ("researchers who saw the data said" cites the
+researchers, not the data). Names come from the capitalised-sequence finder in `cluster.named_entities`; unnamed
+sources ("three former officials", "one emergency worker") from a small noun-phrase pattern.
 
 Source kinds:
   outlet     a news organisation (known names, or names ending in Post/Times/News/...)
-  official   a government office or an office holder ("the White House", "the POTUS", a name that the article
-             also gives with an office title, e.g. "Trump" when "President Trump" appears)
+  official   a government office or an office holder ("the White House", "the POTUS", "Fire Chief Dana Okafor",
+             "Ohio Environmental Protection Agency", a name that the article also gives with an office title, e.g.
+             "Trump" when "President Trump" appears); an agency is an outlet only as a news or press agency
   person     any other named person or organisation
   anonymous  an unnamed source ("three former officials", "people familiar with the matter")
   document   a document the article relies on ("a memorandum", "two confidential documents")
 
 Quotes are the text inside quote marks (“…”, "…", „…“, «…», ‘…’, '…'; the offsets exclude the marks), plus
 Russian-style dash speech closed by "– said X". The speaker is given when an attribution cue sits next to the
-quote, or when the quote follows a paragraph ending in "Source:"; "he"/"she" resolve to the last named person or
-official source cited before the quote. Everything else gets speaker null (e.g. scare quotes).
+quote, or when the quote follows a paragraph ending in "Source:"; "he"/"she" resolve to the nearest earlier person
+they fit: a cited person or official, a person only named as a sentence's subject, or a singular unnamed source
+("one emergency worker claimed"), with gender from titles, role words and "X said he ...". A quote without a cue
+that continues the previous quote's speech in its paragraph (`"...," she said. "They only care..."`) takes that
+quote's speaker. Everything else gets speaker null (e.g. scare quotes).
 
 All offsets are half-open character offsets into the article text.
 """
@@ -29,8 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cluster import Entity, named_entities
-from .lexicon import KNOWN_OUTLETS, REPORTING_VERBS
+from .cluster import TITLES, Entity, named_entities
+from .lexicon import (DOCUMENT_VERBS, FOREIGN_ACCORDING_CUES, KNOWN_OUTLETS, NAME_ABBREVIATIONS,
+                      ORGANISATION_WORDS, PERSON_ROLES, REPORTING_VERBS, is_finite_verb)
 from .segment import line_bounds
 
 KINDS = ("outlet", "person", "official", "anonymous", "document")
@@ -38,18 +44,26 @@ KINDS = ("outlet", "person", "official", "anonymous", "document")
 _RV = "(?:" + "|".join(REPORTING_VERBS) + ")"
 _AUX = r"(?:(?:has|have|had|also|later|previously|reportedly|first|then|once|just|publicly|repeatedly|further)\s+)*"
 
-_OUTLET_WORDS = frozenset("""post times news journal tribune herald gazette daily telegraph press agency tv radio
+# "agency" is not among them: "Ohio Environmental Protection Agency" is an office; only a "news agency" or
+# "press agency" is an outlet (see classify_named)
+_OUTLET_WORDS = frozenset("""post times news journal tribune herald gazette daily telegraph press tv radio
 magazine review chronicle observer standard wire insider examiner monitor reporter network channel broadcasting
 newspaper zeitung nouvelles giornale gazeta""".split())
-# offices and institutions of government (a source naming one is an official source)
-_OFFICIAL_WORDS = frozenset("""president potus vice minister ministry secretary senator sen rep representative
-congressman congresswoman governor gov mayor director ambassador spokesman spokeswoman spokesperson official
-officials officer officers chairman chairwoman commissioner prosecutor attorney judge police sheriff general admiral
-chancellor premier king queen pope department white house kremlin pentagon fbi cia nsa dhs doj fsb svr gru
-congress senate duma parliament government administration cabinet embassy commission council court army navy
-military""".split())
-_OFFICIAL_PHRASES = ("white house", "state department", "justice department", "foreign ministry", "downing street",
-                     "the kremlin", "the pentagon", "élysée", "elysee")
+# offices and institutions of government (a source naming one is an official source). Not "general", which is
+# mostly part of a name ("Harwick General Hospital", "General Motors"): a general is official through the title
+# ("General Mark Hale" makes "Hale" official, see titled_names). Not "white" nor "house" alone ("Jack White"):
+# the White House is a phrase. Institutions (no "he" or "she" refers to one) are kept apart.
+_INSTITUTION_WORDS = frozenset("""ministry department kremlin pentagon fbi cia nsa dhs doj fsb svr gru epa congress
+senate duma parliament government administration cabinet embassy commission council court army navy military
+agency police""".split())
+_OFFICIAL_WORDS = frozenset("""president potus vice minister secretary senator sen rep representative congressman
+congresswoman governor gov mayor director ambassador spokesman spokeswoman spokesperson official officials officer
+officers chairman chairwoman commissioner prosecutor attorney judge sheriff gen admiral chancellor premier king
+queen pope councillor councilor councilman councilwoman alderman""".split()) | _INSTITUTION_WORDS
+_INSTITUTION_PHRASES = ("white house", "state department", "justice department", "foreign ministry",
+                        "downing street", "the kremlin", "the pentagon", "élysée", "elysee", "fire department",
+                        "fire service")
+_OFFICIAL_PHRASES = _INSTITUTION_PHRASES + ("fire chief", "fire marshal", "surgeon general")
 _ANONYMOUS_HEADS = (
     "officials", "official", "sources", "source", "people", "persons", "person", "aides", "aide", "officers",
     "officer", "diplomats", "diplomat", "insiders", "insider", "staffers", "staffer", "employees", "employee",
@@ -57,7 +71,8 @@ _ANONYMOUS_HEADS = (
     "analysts", "analyst", "experts", "expert", "witnesses", "witness", "observers", "observer", "spokesman",
     "spokeswoman", "spokesperson", "authorities", "agencies", "individuals", "individual", "members", "member",
     "critics", "residents", "researchers", "scientists", "economists", "police",
-)
+) + tuple(sorted({form for role in PERSON_ROLES  # "one emergency worker", "two firefighters", "a paramedic"
+                  for form in (role, role + ("es" if role.endswith(("s", "sh", "ch", "x")) else "s"))}))
 # plural roles that are a source on their own ("officials said", "police said"); "people said" is too vague
 _BARE_SOURCES = ("officials", "diplomats", "police", "investigators", "witnesses", "authorities",
                  "sources", "aides", "analysts", "experts", "lawmakers", "insiders", "observers", "officers")
@@ -90,9 +105,8 @@ _ACCORDING_CUES = (
     r"according\s+to", r"as\s+reported\s+by", r"(?:first\s+)?reported\s+by", r"cited\s+by", r"quoted\s+by",
     r"citing", r"an?\s+(?:new\s+)?report\s+(?:by|from|in)", r"reports?\s+(?:by|from|in)",
     r"sources?\s+(?:at|in|close\s+to)",
-    r"in\s+an\s+interview\s+with", r"told", r"selon", r"d['’]après", r"secondo", r"stando\s+a", r"laut",
-    r"według", r"по\s+словам", r"по\s+данным", r"согласно",
-)
+    r"in\s+an\s+interview\s+with", r"told",
+) + tuple(re.escape(cue).replace(r"\ ", r"\s+") for cue in FOREIGN_ACCORDING_CUES)
 _CUE = re.compile(r"(?<![\w-])(?P<cue>" + "|".join(_ACCORDING_CUES) + r")\s+(?:(?:the|a|an)\s+)?", re.IGNORECASE)
 _QUALIFIER = (r"\s+(?:familiar\s+with|with\s+(?:direct\s+|first-hand\s+)?knowledge\s+of|close\s+to|briefed\s+on|"
               r"involved\s+in|knowledgeable\s+about|in\s+charge\s+of)\s+[^,.;:!?\"“”\n]{1,50}?(?=\s+"
@@ -100,6 +114,14 @@ _QUALIFIER = (r"\s+(?:familiar\s+with|with\s+(?:direct\s+|first-hand\s+)?knowled
 _VERB_AFTER = re.compile(r"(?:['’]s?)?(?:" + _QUALIFIER + r")?\s*(?:,\s*(?:who\s+|which\s+)?[^,.;:!?\"“”\n]{1,80},\s*)?"
                          + _AUX + _RV + r"\b", re.IGNORECASE)
 _QUALIFIER_AT = re.compile(_QUALIFIER, re.IGNORECASE)
+# "state records show", "the documents reveal": plural present forms that only documents take as reporting verbs
+_DOCUMENT_VERB_AFTER = re.compile(r"\s+(?:" + "|".join(DOCUMENT_VERBS) + r")\b", re.IGNORECASE)
+# a relative clause right before a reporting verb: "researchers who saw the data said", "Jim Becker, who lives
+# nearby, said"; the clause has no punctuation and starts after its antecedent
+_RELATIVE = re.compile(r"(?P<ante>[\w’'\-]+)(?P<comma>\s*,)?\s+(?P<rel>who|that|which)\s+"
+                       r"(?P<clause>[^,.;:!?\"“”()\[\]\n]{0,100}?)\s*,?\s*$", re.IGNORECASE)
+_VERB_LIKE = frozenset("is are was were has have had will would can could does did lives works leads runs owns "
+                       "knows".split())
 _VERB_BEFORE = re.compile(r"(?:^|[,”\"’:;]\s*|[–—]\s*)" + _RV + r"\s+(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _SIMPLE_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _RV_SET = frozenset(REPORTING_VERBS)
@@ -149,8 +171,10 @@ def _words(phrase: str) -> list[str]:
     return re.findall(r"[\w.’'\-]+", phrase.lower())
 
 
+# the words of the name may be initials ("B.") but no other word ending in a dot: "General Hospital. Dr. Priya
+# Natarajan" titles no one
 _TITLED = re.compile(r"\b(?:President|Minister|Secretary|Senator|Governor|Mayor|Director|Ambassador|Gen\.|General|"
-                     r"Spokes(?:man|woman|person)|Chancellor|Premier|Sen\.|Rep\.)\s+((?:[A-Z][\w.\-’']*\s+){0,3}"
+                     r"Spokes(?:man|woman|person)|Chancellor|Premier|Sen\.|Rep\.)\s+((?:[A-Z](?:\.|[\w\-’']*)\s+){0,3}"
                      r"[A-Z][\w\-’']*)")
 
 
@@ -158,7 +182,9 @@ def titled_names(text: str) -> frozenset[str]:
     """Every capitalised word the text puts after an office title ("President Oskar Lind" -> Oskar, Lind)."""
     words = set()
     for match in _TITLED.finditer(text):
-        words.update(re.sub(r"['’]s$", "", w) for w in match.group(1).split())
+        name = [re.sub(r"['’]s$", "", w) for w in match.group(1).split()]
+        if name[-1].lower() not in ORGANISATION_WORDS:  # "General Hospital" names no general
+            words.update(name)
     return frozenset(words)
 
 
@@ -167,7 +193,8 @@ def classify_named(name: str, text: str, titled: frozenset[str] | None = None) -
     (`titled`: `titled_names(text)` if already computed)."""
     lower = re.sub(r"^the\s+", "", name.lower()).replace("’", "'")
     words = [w.strip(".") for w in _words(lower)]
-    if lower in KNOWN_OUTLETS or lower.replace(".", "") in KNOWN_OUTLETS or (words and words[-1] in _OUTLET_WORDS):
+    if lower in KNOWN_OUTLETS or lower.replace(".", "") in KNOWN_OUTLETS or (words and words[-1] in _OUTLET_WORDS) \
+            or words[-2:] in (["news", "agency"], ["press", "agency"]):
         return "outlet"
     if any(w in _OFFICIAL_WORDS for w in words) or any(p in lower for p in _OFFICIAL_PHRASES):
         return "official"
@@ -322,6 +349,37 @@ class _Finder:
                 return self.add_named(entity) if _VERB_AFTER.match(self.text, entity.end) else None
         return self.source_at(position)
 
+    def relative_clause(self, end: int, verb: bool = True) -> re.Match | None:
+        """The relative clause that ends at `end`, when the antecedent before it is who speaks: at a reporting
+        verb (`verb`), "an official who said", "researchers who saw the data (said)", "a report that (said)"; at a
+        name or phrase before one (not `verb`), only a clause with its own verb: "who saw (the data) said", not
+        "the plan that (officials) said", where the name after "that" is the clause's subject."""
+        match = _RELATIVE.search(self.text, max(0, end - 160), end)
+        if match is None:
+            return None
+        clause = match.group("clause").split()
+        if not clause:
+            return match if verb else None
+        if match.group("rel").lower() == "who":
+            return match
+        first = clause[0]
+        own_verb = any(is_finite_verb(w) or w in _VERB_LIKE for w in clause) or (
+            first.islower() and first.endswith("s") and first not in _QUANTIFIERS | _MODIFIER_STOP | _HEAD_SET)
+        return match if own_verb else None
+
+    def add_antecedent(self, relative: re.Match) -> SourceMention | None:
+        """The source a relative clause describes: a name or unnamed-source phrase ending right before it."""
+        end = relative.end("ante")
+        entity = next((e for e in self.entities if e.end == end), None)
+        if entity is not None:
+            return self.add_named(entity)
+        found = self.descriptive_ending_at(end)
+        if found:
+            phrase_words = _words(self.text[found[0]:found[1]])
+            if len(phrase_words) >= 2 or phrase_words[-1] in _DOCUMENT_HEADS + _BARE_SOURCES:
+                return self.add_descriptive(*found)
+        return None
+
     # -- the cue patterns
 
     def run(self) -> list[SourceMention]:
@@ -337,7 +395,8 @@ class _Finder:
         for entity in self.entities:
             after = text[entity.end:entity.end + 130]
             if _VERB_AFTER.match(after) or _POSSESSIVE_REPORT.match(after):
-                self.add_named(entity)
+                if not self.relative_clause(entity.start, verb=False):  # "people who met Tom Hale said"
+                    self.add_named(entity)
             else:
                 end_match = re.match(r"(?:['’]s?)?\s*(?:[.,;:!?\n]|$)", text[entity.end:entity.end + 3])
                 if not end_match:
@@ -353,16 +412,23 @@ class _Finder:
         for match in words:
             lower = match.group(0).lower()
             if lower in _HEAD_SET:
-                if not _VERB_AFTER.match(text, match.end(), match.end() + 130):
+                if not _VERB_AFTER.match(text, match.end(), match.end() + 130) and not (
+                        lower in _DOCUMENT_HEADS and _DOCUMENT_VERB_AFTER.match(text, match.end())):
                     continue
                 found = self.descriptive_ending_at(match.end())
-                if found:
+                # "researchers who saw the data said": the data is inside the relative clause; the researchers
+                # speak (found at the verb, below)
+                if found and not self.relative_clause(found[0], verb=False):
                     phrase_words = _words(text[found[0]:found[1]])
                     if len(phrase_words) >= 2 or phrase_words[-1] in _DOCUMENT_HEADS + _BARE_SOURCES:
                         self.add_descriptive(*found)
-            elif lower in _RV_SET and lower != "told" and re.search(r"(?:^|[,”\"’]|[–—])\s*$",
-                                                                   text[max(0, match.start() - 3):match.start()]):
-                self._inverted_source(match.end())
+            elif lower in _RV_SET:
+                relative = self.relative_clause(match.start())
+                if relative is not None:
+                    self.add_antecedent(relative)
+                elif lower != "told" and re.search(r"(?:^|[,”\"’]|[–—])\s*$",
+                                                   text[max(0, match.start() - 3):match.start()]):
+                    self._inverted_source(match.end())
         return self.mentions
 
     def _inverted_source(self, verb_end: int) -> None:
@@ -540,13 +606,48 @@ def _dash_speech(text: str) -> list[tuple[int, int, int]]:
 
 # ---------------------------------------------------------------- speakers
 
+# "Jim Becker said he ran", "Ruth Adeyemi told reporters that she would ask": the pronoun right after a person's
+# own reporting verb is theirs
+_SAID_PRONOUN = re.compile(r"(?:['’]s)?\s+" + _AUX + _RV + r"(?:\s+(?:reporters|journalists|him|her|them|us))?"
+                           r"\s+(?:that\s+)?(?P<pronoun>he|she)\b", re.IGNORECASE)
+# a pronoun's antecedent is no object of a preposition ("the son of Anna Berglund", "flew to New York")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|at|to|from|near|into|for|by|with|on|about|against|across|outside|"
+                                 r"inside|than|like|behind|beside|toward|towards|via)\s+$", re.IGNORECASE)
+_SINGULAR_HEADS = frozenset(h for h in _ANONYMOUS_HEADS
+                            if (not h.endswith("s") or h.endswith("ss")) and h not in ("people", "police"))
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    """The dot at `dot` ends a sentence: not the dot of an abbreviated title or an initial ("Dr. Brooks said",
+    "James B. Comey", "U.S. officials")."""
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 20):dot])
+    word_text = word.group(1) if word else ""
+    return not (word_text.lower() in NAME_ABBREVIATIONS or len(word_text) == 1 or "." in word_text)
+
+
+def _has_sentence_break(passage: str) -> bool:
+    """A sentence ends inside `passage`: at "!", "?", ";" or at a dot before a capital that ends a sentence."""
+    return bool(re.search(r"[!?;]", passage)) or any(
+        _ends_sentence(passage, dot.start()) for dot in re.finditer(r"\.(?=\s+[A-Z\"“‘'])", passage))
+
+
+def _phrase_gender(phrase: str) -> str | None:
+    """"he"/"she" from the words of an unnamed-source phrase ("a White House spokeswoman"), else None."""
+    words = {part for w in _words(phrase) for part in w.strip(".").split("-")}
+    for pronoun, cues in _GENDER_WORDS.items():
+        if words & cues:
+            return pronoun
+    return None
+
 
 class _Speakers:
-    def __init__(self, finder: _Finder, sources: list[Source]):
+    def __init__(self, finder: _Finder, sources: list[Source], quote_marks: list[tuple[int, int]] | None = None):
         self.finder = finder
         self.text = finder.text
         self.sources = sources
         self.genders: dict[str, str | None] = {}
+        self.quote_marks = quote_marks or []  # (open mark, close mark) of every quote
+        self.found_after = False  # whether the last `speaker` found the speaker named after the quote
 
     def source_for(self, mention: SourceMention) -> Source | None:
         for source in self.sources:
@@ -595,44 +696,108 @@ class _Speakers:
                 continue
             # the word right before the name only: "spokeswoman Anna Berglund", not "the son of Anna Berglund"
             words = _words(self.text[max(0, entity.start - 30):entity.start])[-1:] + _words(entity.text)
-            words = [w.strip(".") for w in words]
+            # and the parts of a hyphenated descriptor: "Mum-of-three Sarah Fenwick"
+            words = [part for w in words for part in w.strip(".").split("-")]
             for pronoun, cues in _GENDER_WORDS.items():
                 if any(w in cues for w in words):
                     found = found or pronoun
+        if found is None:
+            for entity in self.finder.entities:
+                said = _SAID_PRONOUN.match(self.text, entity.end) if entity.key.split("_")[-1] == surname else None
+                if said:
+                    found = said.group("pronoun").lower()
+                    break
         self.genders[key] = found
         return found
 
     def resolve_pronoun(self, position: int, pronoun: str) -> tuple[str | None, str | None]:
-        """The nearest earlier cited person (or, failing that, named person) whom the pronoun can refer to: one
-        whose gender is unknown or matches; the choice then fixes that person's gender for later pronouns."""
+        """The nearest earlier person whom the pronoun can refer to, cited or only named, or a singular unnamed
+        source ("one emergency worker claimed. ... he said"); one whose gender is unknown or matches. The choice
+        then fixes that person's gender for later pronouns.
+
+        A person only named (not cited) counts with a full name or a known gender, and only as a subject: not
+        inside a quote, not after a preposition ("the son of Anna Berglund") or a verb of their sentence ("Jim
+        Becker ran to help Anna Berg"). Names of organisations and places never count."""
         if pronoun not in _PERSON_PRONOUNS:
             return None, None
 
+        def near(start: int, end: int) -> bool:
+            return end <= position and position - end <= 700 and not self._quoted(start)
+
         def fits(mention: SourceMention) -> bool:
+            if mention.kind == "anonymous":
+                return _phrase_gender(mention.name) in (None, pronoun)
             return self.gender(mention.key) in (None, pronoun)
 
-        earlier = [m for m in self.finder.mentions if m.end <= position and position - m.end <= 700
-                   and m.kind in ("person", "official") and m.key and fits(m)]
-        if not earlier:
-            earlier = [m for e in self.finder.entities if e.end <= position and position - e.end <= 700
-                       and (len(e.key.split("_")) >= 2 or self.gender(e.key) == pronoun) and self._personal(e)
-                       for m in [SourceMention(e.start, e.end, e.text, self.finder.classify(e.text), e.key)]
-                       if fits(m)]
-            if earlier:
-                self.finder.mentions.append(earlier[-1])
-        if not earlier:
+        cited = [m for m in self.finder.mentions if near(m.start, m.end) and fits(m) and (
+            m.kind in ("person", "official") and m.key and not self._institution(m.name)
+            or m.kind == "anonymous" and self._singular(m.name))]
+        named = [m for e in self.finder.entities if near(e.start, e.end)
+                 and (len(e.key.split("_")) >= 2 or self.gender(e.key) == pronoun) and self._personal(e)
+                 for m in [SourceMention(e.start, e.end, e.text, self.finder.classify(e.text), e.key)] if fits(m)]
+        subjects = [m for m in named if self._subject(m.start)]
+        # (the nearest; at the same place, the cited mention)
+        candidates = [(m.end, 1, i, m) for i, m in enumerate(cited)] + [(m.end, 0, i, m) for i, m in
+                                                                         enumerate(subjects)]
+        if not candidates:  # nobody cited nor named as a subject: any person named before
+            candidates = [(m.end, 0, i, m) for i, m in enumerate(named)]
+        if not candidates:
             return None, None
-        last = max(earlier, key=lambda m: m.end)
-        self.genders[last.key] = pronoun
+        last = max(candidates)[-1]
+        if last not in cited:
+            self.finder.mentions.append(last)
+        if last.key:
+            self.genders[last.key] = pronoun
         return last.name, last.kind
 
+    def _quoted(self, position: int) -> bool:
+        return any(open_mark < position < close_mark for open_mark, close_mark in self.quote_marks)
+
+    @staticmethod
+    def _institution(name: str) -> bool:
+        """An organisation, office or place, whatever its kind: "Velkor Industries", "White House", "Ohio EPA"."""
+        words = [w.strip(".") for w in _words(name)]
+        return bool(words) and (words[-1] in ORGANISATION_WORDS or words[-1] in _INSTITUTION_WORDS) or any(
+            phrase in name.lower() for phrase in _INSTITUTION_PHRASES)
+
+    @staticmethod
+    def _singular(phrase: str) -> bool:
+        """An unnamed source that is one person: "one emergency worker", "a White House spokesman"."""
+        heads = [w for w in _words(phrase) if w in _HEAD_SET]
+        return bool(heads) and heads[0] in _SINGULAR_HEADS and not any(
+            w in _QUANTIFIERS and w not in ("a", "an", "the", "one", "other") for w in _words(phrase))
+
+    def _subject(self, start: int) -> bool:
+        """A name that starts its sentence or stands only behind descriptors or an appositive comma ("Mum-of-three
+        Sarah Fenwick", "The son of Anna Berglund, Erik Berglund"): no verb or preposition of its sentence before
+        it."""
+        text = self.text
+        line_start = text.rfind("\n", 0, start) + 1
+        breaks = [m.end() for m in re.finditer(r"[.!?;:][\"”’']?\s+", text[line_start:start])
+                  if text[line_start + m.start()] != "." or _ends_sentence(text, line_start + m.start())]
+        before = text[line_start + max([0] + breaks):start]
+        if _PREPOSITION_BEFORE.search(before):
+            return False
+        words = _words(before)
+        return not any(is_finite_verb(w) or w in _VERB_LIKE or w in ("be", "been", "being") or
+                       w.endswith("s") and not w.endswith("ss") and w not in _MODIFIER_STOP and "-" not in w
+                       for w in words)
+
     def _personal(self, entity: Entity) -> bool:
-        """A name of a person: classified as one, or an official named after an office title ("Mayor Tom Hale")."""
+        """A name of a person: classified as one, or an official named after an office title ("Mayor Tom Hale",
+        "Fire Chief Dana Okafor"); not an organisation or place ("Velkor Industries", "Maple Avenue")."""
+        if self._institution(entity.text):
+            return False
         kind = self.finder.classify(entity.text)
-        return kind == "person" or kind == "official" and entity.key.split("_")[-1] in \
-            {w.lower() for w in self.finder.titled}
+        return kind == "person" or kind == "official" and (
+            entity.key.split("_")[-1] in {w.lower() for w in self.finder.titled}
+            or any(w.strip(".") in TITLES for w in _words(entity.text)))
 
     def speaker(self, start: int, end: int, open_mark: int, close_mark: int) -> tuple[str | None, str | None]:
+        self.found_after = False
+        return self._speaker_of(open_mark, close_mark)
+
+    def _speaker_of(self, open_mark: int, close_mark: int) -> tuple[str | None, str | None]:
         text = self.text
         line_start = text.rfind("\n", 0, open_mark) + 1
         line_end = text.find("\n", close_mark)
@@ -641,20 +806,27 @@ class _Speakers:
         after_start = close_mark + 1 if close_mark < len(text) and text[close_mark] in _DOUBLE + _SINGLE_CLOSE \
             else close_mark
         after = text[after_start:min(line_end, after_start + 160)]
-        match = re.match(r"[,.]?\s*[–—-]?\s*" + _AUX + "(?P<verb>" + _RV + r")\s+", after, re.IGNORECASE)
+        # `Karl Smith said: "We are ready." Ann Jones said ...`: a whole sentence introduced by "X said:" is X's;
+        # what follows it is the next sentence
+        introduced = text[close_mark - 1] in ".!?" and re.search(
+            _RV + r"(?:\s+[\w’']+){0,3}?\s*:\s*$", text[max(line_start, open_mark - 60):open_mark], re.IGNORECASE)
+        match = None if introduced else re.match(r"[,.]?\s*[–—-]?\s*" + _AUX + "(?P<verb>" + _RV + r")\s+", after,
+                                                 re.IGNORECASE)
         if match:
             who = self.who_after_verb(after_start + match.end())
             if who[0]:
+                self.found_after = True
                 return who
         match = re.match(r"[,.]?\s*[–—-]?\s*", after)
         subject_start = after_start + match.end()
-        verb = _VERB_AFTER.search(text, subject_start, min(line_end, subject_start + 120))
+        verb = None if introduced else _VERB_AFTER.search(text, subject_start, min(line_end, subject_start + 120))
         if verb and verb.start() > subject_start:
             # the verb must follow the subject directly (allowing an appositive, which _VERB_AFTER covers)
             head = text[subject_start:verb.start()]
-            if len(head.split()) <= 8 and not re.search(r"[!?;]|\.(?=\s+[A-Z])", head):
+            if len(head.split()) <= 8 and not _has_sentence_break(head):  # "Dr. Brooks said" ends no sentence
                 who = self._speaker(subject_start, self.finder.source_behind_role)
                 if who[0] and verb.start() - subject_start <= len(who[0]) + 90:
+                    self.found_after = True
                     return who
         # before the quote: "X said: “", "X tweeted, “", "according to X: “", "..., citing “"
         before = text[max(line_start, open_mark - 200):open_mark]
@@ -668,6 +840,15 @@ class _Speakers:
             if aux:
                 subject_end = aux.start()
             who = self.who_ending_at(subject_end)
+            # "Dana Okafor, the fire chief, said:", "Joan Pike, 79, whose husband is ill, said:": the name before
+            # one or two appositives
+            for appositives in (1, 2):
+                if who[0]:
+                    break
+                appositive = re.search(r"(?<=[\w.’'])(?:\s*,[^,;:!?\"“”\n]{1,60}){%d},$" % appositives,
+                                       text[max(0, subject_end - 130):subject_end])
+                if appositive:
+                    who = self.who_ending_at(subject_end - len(appositive.group(0)))
             if who[0]:
                 return who
         match = re.search(r"\baccording\s+to\s+(?:the\s+)?(?P<rest>[^:,]{1,80})[:,]?\s*$", before, re.IGNORECASE)
@@ -695,6 +876,31 @@ class _Speakers:
         return None, None
 
 
+def _follows_on(text: str, previous: tuple[int, str | None, str | None, bool], open_mark: int,
+                close_mark: int) -> bool:
+    """A quote continues the previous one's speech: in the same paragraph, a whole sentence right after it, with
+    at most the sentence that named the previous speaker in between (`"...," she said. "They only care..."`,
+    `"...," said Jim Becker, 58. "The windows shook..."`). Not a scare quote inside a sentence."""
+    previous_close, _, _, named_after = previous
+    gap = text[previous_close + 1:open_mark]
+    if "\n" in gap or len(gap) > 200 or _DOUBLE_RE.search(gap):
+        return False
+    content = text[open_mark + 1:close_mark].rstrip()
+    line_end = text.find("\n", close_mark)
+    after = text[close_mark + 1:line_end if line_end >= 0 else len(text)]
+    sentence_end = next((m.start() for m in re.finditer(r"[.!?](?=\s|$)", after) if _ends_sentence(after, m.start())),
+                        len(after))
+    if re.search(r"\b" + _RV + r"\b", after[:sentence_end], re.IGNORECASE):
+        return False  # it has an attribution of its own ("...," he said), even one that names no one
+    if not content[:1].isupper() or not (content.endswith((".", "!", "?", "…")) or re.match(r"\s*(?:[.!?]|$)",
+                                                                                           after)):
+        return False
+    if not gap.strip():  # two quotes side by side: the same speech
+        return text[previous_close - 1] in ".!?…"
+    body = gap.rstrip()
+    return named_after and body.endswith((".", "!", "?", ":")) and not _has_sentence_break(body[:-1])
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -718,11 +924,21 @@ def attribute(text: str, entities: list[Entity] | None = None) -> Attribution:
     dash = [(s, e, v) for s, e, v in _dash_speech(text)
             if not any(qs <= s < qe or s <= qs < e for qs, qe, _, _ in quote_spans)]
     # speakers may add source mentions (the name after "said"), so the sources are merged afterwards
-    speakers = _Speakers(finder, [])
+    speakers = _Speakers(finder, [], [(open_mark, close_mark) for _, _, open_mark, close_mark in quote_spans])
     quotes = []
+    previous = None  # the last quote not nested in another: (close mark, speaker, kind, named after it)
     for start, end, open_mark, close_mark in quote_spans:
         name, kind = speakers.speaker(start, end, open_mark, close_mark)
+        nested = any(o < open_mark and close_mark <= c for _, _, o, c in quote_spans if (o, c) != (open_mark,
+                                                                                                   close_mark))
+        if nested:
+            quotes.append(Quote(start, end, name, kind))
+            continue
+        if name is None and previous is not None and previous[1] and _follows_on(text, previous, open_mark,
+                                                                                 close_mark):
+            name, kind = previous[1], previous[2]
         quotes.append(Quote(start, end, name, kind))
+        previous = (close_mark, name, kind, speakers.found_after)
     for start, end, verb_end in dash:
         name, kind = speakers.who_after_verb(verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip()))
         quotes.append(Quote(start, end, name, kind))

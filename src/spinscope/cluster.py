@@ -38,7 +38,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .lexicon import GENERIC_SUBJECTS, KNOWN_OUTLETS, NOUN_FOLLOWERS, is_finite_verb
+from .lexicon import (FAMILY_ROLES, FOREIGN_ACCORDING_CUES, GENERIC_SUBJECTS, KNOWN_OUTLETS, NAME_ABBREVIATIONS,
+                      NOUN_FOLLOWERS, ORGANISATION_WORDS, PERSON_ROLES, is_finite_verb)
 from .segment import line_bounds
 
 DEFAULT_STORY_THRESHOLD = 0.25
@@ -162,18 +163,25 @@ the a an this that these those there here it its he she they we i you his her th
 in on at for but and or if when while as after before since during because although though so yet also even just
 now then however meanwhile moreover furthermore still thus therefore what why how who where which whose whom
 some many most more all any each every no not one two three four five other others another such both either
-neither only mr mrs ms dr to of by from with without about over under into onto upon up down out off again
+neither only to of by from with without about over under into onto upon up down out off again
 according last next first is are was were be been has have had do does did will would can could should may
 might must shall let please thank thanks yes oh well click scroll follow sponsored advertisement read more now
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
+""".split()) | frozenset(w for cue in FOREIGN_ACCORDING_CUES for w in cue.split())  # "Selon X": X is the name
 # office and courtesy titles: kept in the entity text but not in its key ("President Trump" -> "trump")
 TITLES = frozenset("""
 president vice prime minister secretary senator sen rep representative governor gov mayor director deputy
-chief ambassador former acting general gen admiral colonel col captain sgt lieutenant judge attorney
+chief ambassador former acting general gen admiral colonel col captain capt sgt lieutenant lt judge attorney
 chairman chairwoman chair spokesman spokeswoman spokesperson king queen prince princess pope mr mrs ms dr prof
-professor sir lord lady foreign commander officer official ex then senior
+professor rev sir lord lady foreign commander cmdr officer official ex then senior
+""".split())
+# what an office is of, when it stands before a title: part of the title, out of the key, so that "Fire Chief Dana
+# Okafor" mid-sentence and at a sentence start (where the capital of "Fire" alone says nothing) are one person
+_TITLE_DOMAINS = frozenset("""
+fire police health finance defence defense interior justice trade energy education transport environment
+economy labour labor security intelligence immigration housing agriculture culture county city state district
+regional federal national town village school hospital army navy military assistant associate press
 """.split())
 # lower-case words allowed inside a name ("Ministry of Justice", "Muhammad bin Salman"); not "and", which
 # mostly joins two different names ("Trump and Putin")
@@ -221,6 +229,12 @@ def named_entities(text: str) -> list[Entity]:
     headline line, only counts when the same word is also capitalised mid-sentence in the body; an all-capitals
     word counts as an acronym only when it is at most 5 letters long (or dotted, "U.S.") and the text never uses
     it in lower case, so that shouted words ("REALLY", "HEAVILY") are not names.
+
+    Titles stay in the entity text but out of its key: office titles, abbreviated ones that a name follows after
+    ". " ("Ms. Angela Brooks", "Lt. Gen. Mark Hale"), and the word before a title that says what the office is of
+    ("Fire Chief Dana Okafor" -> "dana_okafor", at a sentence start too). A descriptor before a full name is left
+    out of it ("Mum-of-three Sarah Fenwick", a sentence-initial "Manager Ellen Price"), and so are the "according
+    to" cue words of the other corpus languages ("Selon Priya Natarajan").
     """
     tokens = [(m.start(), m.end(), m.group(0) if re.fullmatch(r"(?:[^\W\d_]\.){2,}", m.group(0))
                else m.group(0).rstrip(".")) for m in _TOKEN.finditer(text)]
@@ -230,8 +244,19 @@ def named_entities(text: str) -> list[Entity]:
         return any(s <= offset < e for s, e in headlines)
 
     lowercase_words = {t.lower() for _, _, t in tokens if t[:1].islower()}
-    capitalised_inside = {t for s, _, t in tokens
-                          if _is_capitalised(t) and not _sentence_initial(text, s) and not in_headline(s)}
+
+    def after_abbreviation(index: int) -> bool:
+        """The token follows an abbreviated title that starts a name ("said Dr. Brooks", "Lt. Gen. Hale"): that
+        ". " ends no sentence (the one in "on Mill St. Police said" does)."""
+        if index < 1 or tokens[index - 1][2].lower() not in NAME_ABBREVIATIONS or \
+                text[tokens[index - 1][1]:tokens[index][0]] != ". ":
+            return False
+        before = tokens[index - 2][2] if index >= 2 else ""
+        return not _is_capitalised(before) or before.lower() in TITLES or before.lower() in NAME_ABBREVIATIONS
+
+    capitalised_inside = {t for k, (s, _, t) in enumerate(tokens)
+                          if _is_capitalised(t) and (not _sentence_initial(text, s) or after_abbreviation(k))
+                          and not in_headline(s)}
 
     def name_like(token: str) -> bool:
         if not _is_capitalised(token):
@@ -249,6 +274,9 @@ def named_entities(text: str) -> list[Entity]:
         start, _, token = tokens[index]
         if token in capitalised_inside or _is_all_caps(token) or token.lower().rstrip(".") in TITLES:
             return False
+        if not alone and token.lower() in _TITLE_DOMAINS and (tokens[index + 1][2].lower() in TITLES
+                                                              or tokens[index + 1][2].lower() in _TITLE_DOMAINS):
+            return False  # "Fire Chief Dana Okafor said": "Fire" is part of the title
         if in_headline(start):
             return True
         if not _sentence_initial(text, start):
@@ -273,6 +301,20 @@ def named_entities(text: str) -> list[Entity]:
         after = tokens[index + 2][2].lower() if index + 2 < len(tokens) else ""
         return not (following[2].endswith("s") and after in NOUN_FOLLOWERS)
 
+    def describes(run: list[int]) -> bool:
+        """The first word of a longer name describes the person rather than names them: a hyphenated descriptor
+        ("Mum-of-three Sarah Fenwick", "Ex-soldier Tom Hale"; not "Jean-Pierre Dupont"), or a common role word
+        capitalised only because it opens the sentence ("Manager Ellen Price"; not "Teacher Training College")."""
+        first = tokens[run[0]][2]
+        rest = [tokens[k][2] for k in run[1:]]
+        if len(rest) < 2 or any(not name_like(w) for w in rest) or rest[-1].lower() in ORGANISATION_WORDS:
+            return False
+        parts = re.split(r"-", first.lower())
+        if len(parts) > 1 and all(p[:1].islower() for p in re.split(r"-", first)[1:]):
+            return any(p in stop_words() for p in parts[1:]) or parts[0] in PERSON_ROLES | FAMILY_ROLES or \
+                parts[0] == "ex"
+        return (first.lower() in PERSON_ROLES or first.lower() in FAMILY_ROLES) and first not in capitalised_inside
+
     entities: list[Entity] = []
     i = 0
     while i < len(tokens):
@@ -284,7 +326,11 @@ def named_entities(text: str) -> list[Entity]:
         while j < len(tokens) and not in_headline(tokens[j][0]):
             gap = text[tokens[j - 1][1]:tokens[j][0]]
             initial = len(tokens[j - 1][2]) == 1 and gap == ". "  # "James B. Comey"
-            if gap not in (" ", "-", "\u00a0") and not initial:
+            # "Ms. Angela Brooks", "Lt. Gen. Mark Hale": only titles before the abbreviation, so that a street
+            # ("on Mill St. Police said") does not run into the next sentence
+            abbreviated = gap == ". " and tokens[j - 1][2].lower() in NAME_ABBREVIATIONS and all(
+                tokens[k][2].lower() in TITLES or tokens[k][2].lower() in NAME_ABBREVIATIONS for k in run)
+            if gap not in (" ", "-", "\u00a0") and not initial and not abbreviated:
                 break
             if name_like(tokens[j][2]):
                 run.append(j)
@@ -302,6 +348,8 @@ def named_entities(text: str) -> list[Entity]:
             run = run[1:]
         while run and tokens[run[0]][2].lower() in _CONNECTORS:
             run = run[1:]
+        if len(run) >= 3 and describes(run):
+            run = run[1:]
         if not run:
             continue
         words = [tokens[k][2] for k in run]
@@ -310,7 +358,11 @@ def named_entities(text: str) -> list[Entity]:
             entity_end -= 2
         key_words = [w.lower().replace(".", "").replace("’", "'") for w in words]
         key_words = [w[:-2] if w.endswith("'s") else w for w in key_words]
-        named = [w for w in key_words if w not in TITLES and w not in _CONNECTORS]
+        # a word that says what an office is of belongs to the title before it ("Fire Chief", "County Fire Chief")
+        title_like = [w in TITLES for w in key_words]
+        for k in range(len(key_words) - 2, -1, -1):
+            title_like[k] = title_like[k] or key_words[k] in _TITLE_DOMAINS and title_like[k + 1]
+        named = [w for w, title in zip(key_words, title_like) if not title and w not in _CONNECTORS]
         if not named:
             continue
         entities.append(Entity(entity_start, entity_end, text[entity_start:entity_end], "_".join(named)))

@@ -50,6 +50,48 @@ firefighters rescuers survivors
 """.split())
 
 
+# the "according to" cues of the other corpus languages (fr, it, de, pl, ru): attribution finds sources after
+# them, and the name finder never takes one into a name ("Selon Priya Natarajan, ..." names Priya Natarajan)
+FOREIGN_ACCORDING_CUES = ("selon", "d'après", "d’après", "secondo", "stando a", "laut", "według", "по словам",
+                          "по данным", "согласно")
+
+# abbreviated titles that a name follows after ". " ("Ms. Angela Brooks", "Lt. Gen. Mark Hale", "St. Louis"): their
+# dot ends no sentence
+NAME_ABBREVIATIONS = frozenset("mr mrs ms dr prof rev sen rep gov gen lt col sgt capt cmdr st".split())
+
+# verbs that report what a document shows, in the plural present that REPORTING_VERBS leaves out because a
+# person rarely "shows" a claim ("state records show", "the documents reveal")
+DOCUMENT_VERBS = ("show", "reveal", "suggest", "indicate", "confirm")
+
+# common nouns for a person by occupation or situation (singular). An unnamed source can be one ("one emergency
+# worker said", "a firefighter said"), and before a full name they describe rather than name ("Manager Ellen
+# Price"). Words that are also common first names or surnames (hunter, baker, carter, cooper, mason, taylor,
+# porter, fisher, smith) are left out.
+PERSON_ROLES = frozenset("""
+worker firefighter paramedic nurse doctor teacher resident neighbour neighbor witness manager owner farmer driver
+passenger student pupil engineer technician volunteer survivor rescuer employee pensioner retiree shopkeeper
+landlord tenant homeowner victim patient customer commuter motorist cyclist pedestrian lawyer singer rapper
+actress author writer artist photographer journalist scientist researcher economist analyst soldier guard
+shopper
+""".split())
+# family words, which describe a person before a full name as the roles above do ("Grandmother Joan Pike"); not
+# unnamed sources on their own ("his mother said" says too little)
+FAMILY_ROLES = frozenset("""mother father mum mom dad grandmother grandfather grandma grandpa granny wife husband
+son daughter sister brother widow widower""".split())
+
+
+# last words that make a capitalised sequence an organisation, building or place rather than a person ("Velkor
+# Industries", "Harwick General Hospital", "Teacher Retirement System", "Maple Avenue"); not those that are also
+# common surnames (hall, house, church, park, court, lake, mill, plant, banks)
+ORGANISATION_WORDS = frozenset("""
+industries inc corp corporation company co ltd llc plc group holdings partners hospital clinic university college
+school academy institute foundation union association society federation league club party council committee
+commission agency authority board department ministry office bureau service services system trust fund centre
+center museum library theatre theater hotel airport station factory city county state province district street
+avenue road square river island valley
+""".split())
+
+
 # what follows a noun, not a verb, in "claims by", "reports from", "says of": a present-tense -s form followed
 # by one of these is read as a noun
 NOUN_FOLLOWERS = frozenset("by from of about on for and or that to in with were are have had was is".split())
