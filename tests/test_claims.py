@@ -237,3 +237,145 @@ def test_custom_encoder_is_used():
 
     claims = {0: [_claim(DIFFERENT_CLAIM[0][0], 0)], 1: [_claim(DIFFERENT_CLAIM[0][1], 1)]}
     assert len(match_claims(claims, encoder=Constant()).shared) == 1
+
+
+# ---------------------------------------------------------------- matching rules (review of the comparison)
+
+
+@pytest.mark.parametrize("left, right, similarity", [
+    # worded differently apart from the negation, so the same-wording negation check does not see it: matched as
+    # each other's best counterpart (below the threshold), above the threshold, at a fixed similarity
+    ("No toxic chemicals were found in the river, the Dunmore Water Board said.",
+     "Toxic chemicals were found in the river below the quarry, one angler claimed.", None),
+    ("No toxic chemicals were found in the river water, the Dunmore Water Board said in a statement.",
+     "Toxic chemicals were found in the river water below the quarry, one angler claimed.", None),
+    ("No toxic chemicals were found in the river, the Dunmore Water Board said.",
+     "Toxic chemicals were found in the river below the quarry, one angler claimed.", 0.5),
+])
+def test_matched_claims_that_differ_in_negation_are_a_contradiction_not_shared(left, right, similarity):
+    encoder = None if similarity is None else _FixedSimilarity(similarity)
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]}, encoder=encoder)
+    assert result.shared == []
+    [(_, _, reason, _)] = result.contradictions
+    assert "negat" in reason and "“No toxic chemicals were found in the river" in reason
+
+
+def test_two_claims_that_each_negate_do_not_contradict_on_negation():
+    left = _claim("Union leader Mara Quist told reporters that dockers could not live on 3 percent.", 0)
+    right = _claim("\"Our dockers cannot live on 3 percent,\" union leader Mara Quist said in Dunmore.", 1)
+    result = match_claims({0: [left], 1: [right]}, encoder=_FixedSimilarity(0.5))
+    assert result.contradictions == [] and len(result.shared) == 1
+
+
+@pytest.mark.parametrize("left, right", [
+    # one speaker, two statements: the name and "said" are all they share
+    ("Mayor Tom Reilly said the Dunmore bridge would reopen on Friday.",
+     "\"We will not let this town down,\" said Mayor Tom Reilly, who has led Dunmore since 2015."),
+    # the same apposition does not make the same statement
+    ("Dr. Lena Fiore, a surgeon at Castell Hospital, said the new wing would close in May.",
+     "\"Nobody here expected the strike,\" said Dr. Lena Fiore, a surgeon at Castell Hospital."),
+])
+def test_a_mutual_best_pair_below_the_threshold_needs_more_than_its_speaker(left, right):
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]}, encoder=_FixedSimilarity(0.38))
+    assert result.shared == [] and result.contradictions == []
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Police arrested three men after the robbery at the Dunmore post office.",
+     "Three men were detained by officers following the Dunmore post office robbery."),
+    ("Mayor Tom Reilly said the Dunmore bridge would reopen to traffic on Friday.",
+     "The Dunmore bridge reopens to traffic on Friday, Mayor Tom Reilly said."),
+])
+def test_a_mutual_best_pair_below_the_threshold_that_says_the_same_still_matches(left, right):
+    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]}, encoder=_FixedSimilarity(0.38))
+    assert len(result.shared) == 1
+
+
+def test_said_content_leaves_out_names_titles_appositions_and_attribution():
+    from spinscope.claims import said_content
+
+    claim = _claim("Dr. Lena Fiore, a surgeon at Castell Hospital, said the new wing would close in May.", 0)
+    assert {"wing", "close"} <= claim.content and not claim.content & {"surgeon", "hospita", "castell", "lena"}
+    quoted = _claim("\"Nobody here expected the strike,\" said Dr. Lena Fiore, a surgeon at Castell Hospital.", 0)
+    assert quoted.content == {"expect", "strike"}
+    assert said_content("About 300 dockers joined the walkout, the union said.") == {"docker", "join", "walkout"}
+
+
+def test_a_claim_does_not_join_a_group_holding_a_claim_it_contradicts():
+    fire = _claim("A fire hit the Brenn sawmill on Monday night.", 0)
+    five = _claim("Five workers were hurt when fire hit the Brenn sawmill on Monday night.", 1)
+    three = _claim("The Brenn sawmill burned on Monday night and three workers were taken to hospital.", 2)
+    result = match_claims({0: [fire], 1: [five], 2: [three]})
+    assert len(result.contradictions) == 1 and "5 vs 3" in result.contradictions[0][2]
+    for group in result.shared:  # never both sides of a contradiction in one shared claim
+        assert not {five.text, three.text} <= {c.text for c in group.claims}
+
+
+def test_the_counted_thing_is_found_past_adjectives_and_shown_as_written():
+    left = _claim("Police in Dunmore evacuated 214 residents from their homes near the quarry.", 0)
+    right = _claim("Police in Dunmore evacuated more than 500 frightened residents from their homes near the quarry.",
+                   1)
+    result = match_claims({0: [left], 1: [right]})
+    assert result.shared == []
+    [(_, _, reason, _)] = result.contradictions
+    assert reason == "different numbers for the same thing (residents): 214 vs 500"
+
+
+def test_numbers_name_what_they_count_past_adjectives():
+    [number] = numbers_in("They evacuated 500 frightened residents from their homes.")
+    assert number.counted == ("frighte", "residen") and number.written == ("frightened", "residents")
+    [number] = numbers_in("Twelve people died in the fire.")
+    assert number.counted == ("people",)  # a verb ends the counted thing
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Velkor plant in Dunmore employs about 120 people.",
+    "The Dunmore quarry owns 40 trucks and a rail siding.",
+])
+def test_present_tense_verbs_after_a_subject_count_as_verbs(sentence):
+    assert [c.text for c in extract_claims(sentence)] == [sentence]
+
+
+def test_a_present_tense_verb_form_as_a_noun_is_not_a_verb():
+    assert extract_claims("Plans for 40 new homes in the Dunmore harbour district.") == []
+
+
+def test_present_tense_claims_with_different_numbers_contradict():
+    left = _claim("The Velkor plant in Dunmore employs about 120 people.", 0)
+    right = _claim("The Velkor plant in Dunmore employs about 150 people.", 1)
+    result = match_claims({0: [left], 1: [right]})
+    assert result.shared == [] and "120 vs 150" in result.contradictions[0][2]
+
+
+def test_different_rates_in_the_same_words_contradict_whatever_the_rest_of_the_sentences():
+    left = _claim("The Dunmore Dockers Union said its members had rejected an offer of a 2.5 percent raise.", 0)
+    right = _claim("Ferries to Castell were cancelled on Monday as dockers walked out over what the port authority "
+                   "calls a fair offer of a 4 percent raise.", 1)
+    assert claim_similarities([left, right])[0, 1] < 0.3
+    result = match_claims({0: [left], 1: [right]})
+    [(_, _, reason, _)] = result.contradictions
+    assert reason == "different numbers for the same thing (% raise): 2.5 vs 4"
+
+
+def test_a_count_after_the_same_word_in_unlike_sentences_is_not_a_contradiction():
+    # "killed 4 people" in another sentence is as often another event or a part of the toll
+    left = _claim("The 2019 flood in Brenn killed more than 40 people out of nearly 900 who were trapped.", 0)
+    right = _claim("The most recent landslide near Korvik killed four people before rescuers arrived.", 1)
+    assert match_claims({0: [left], 1: [right]}).contradictions == []
+
+
+def test_a_claim_never_starts_inside_a_quotation():
+    text = ("Dunmore dockers walk out\n\n"
+            "\"We are not greedy. We just want a fair deal,\" said Mara Quist, who leads the Dunmore dockers. "
+            "\"Nobody strikes for fun.\"\n")
+    texts = [c.text for c in extract_claims(text)]
+    assert texts == ["\"We are not greedy. We just want a fair deal,\" said Mara Quist, who leads the Dunmore dockers."]
+    for claim in extract_claims(text):
+        assert text[claim.start:claim.end] == claim.text
+
+
+def test_a_quotation_left_open_at_the_end_of_the_paragraph_leaves_the_sentences_as_they_are():
+    # a quote running over several paragraphs has no closing mark in the first one
+    text = "Strike\n\n\"We are not greedy. Mara Quist said the 300 dockers of Dunmore would stay out until Friday.\n"
+    assert [c.text for c in extract_claims(text)] == [
+        "Mara Quist said the 300 dockers of Dunmore would stay out until Friday."]

@@ -224,3 +224,19 @@ def test_the_same_text_twice_is_compared_with_a_warning(tmp_path):
     assert any("has the same text as" in w for w in result["warnings"]), result["warnings"]
     different = compare([str(tmp_path / "a.txt"), PORT_2], analyse=False)
     assert not any("same text" in w for w in different["warnings"])
+
+
+def test_opposite_statements_are_a_contradiction_not_a_shared_claim():
+    lead = ("A fire broke out on Tuesday at the Velkor battery plant in Dunmore, and residents were evacuated. "
+            "Fire Chief Dana Okafor said the blaze was contained by mid-morning.")
+    result = compare([
+        Article(text=f"Fire at Dunmore plant\n\n{lead}\n\nNo toxic chemicals were found in the air, the Dunmore "
+                     "Health Department said.\n", id="a", outlet="Dunmore Ledger"),
+        Article(text=f"Blaze at Dunmore plant\n\n{lead}\n\nToxic chemicals were found in the air above the town, "
+                     "one firefighter claimed.\n", id="b", outlet="Harbour Herald")], analyse=False)
+    [story] = result["stories"]
+    assert not any("chemicals" in c["text"] for group in story["shared_claims"] for c in group["claims"])
+    [item] = story["contradictions"]
+    assert item["detection"] == "heuristic" and "No toxic chemicals were found in the air" in item["reason"]
+    assert [c["article"] for c in item["claims"]] == ["a", "b"]
+    assert "negates" in " ".join(result["notes"])

@@ -54,7 +54,7 @@ TOP_SPANS = 5
 SCHEMA_VERSION = 1
 # what the contradiction heuristic looks for, in the notes and the reports
 CONTRADICTION_RULE = ("claims with the same names, or matched as one claim, that give different numbers for the same "
-                      "thing, or the same statement negated")
+                      "thing, or where one negates what the other states; or different numbers in the same words")
 
 
 # ---------------------------------------------------------------- inputs

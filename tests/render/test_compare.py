@@ -24,3 +24,21 @@ def test_text_and_html_reports_name_each_failed_input_once():
     assert "skipped https://example.org/x: timed out" in text
     html = compare_to_html(RESULT)
     assert "<li>nope.txt: no such file or directory</li>" in html and "nope.txt: nope.txt" not in html
+
+
+SHARED = {"stories": [{"id": "story-1", "label": ["Dunmore"],
+                       "articles": [{"id": "a", "outlet": "Dunmore Ledger"}, {"id": "b", "outlet": "Harbour Herald"}],
+                       "shared_claims": [{"text": "Police arrested three men after the Dunmore robbery.",
+                                          "articles": ["a", "b"], "carried_by_all": True, "similarity": 0.61,
+                                          "claims": [{"article": "a", "start": 0, "end": 52,
+                                                      "text": "Police arrested three men after the Dunmore robbery."},
+                                                     {"article": "b", "start": 10, "end": 70,
+                                                      "text": "Three men were detained by officers after the robbery "
+                                                              "in Dunmore."}]}]}],
+          "articles": [{"id": "a"}, {"id": "b"}]}
+
+
+def test_text_report_shows_each_outlets_wording_of_a_shared_claim():
+    text = compare_to_text(SHARED, width=200)
+    assert "Dunmore Ledger: Police arrested three men after the Dunmore robbery." in text
+    assert "Harbour Herald: Three men were detained by officers after the robbery in Dunmore." in text

@@ -191,8 +191,16 @@ def _print_story(story: Mapping[str, Any], console) -> None:
     for claim in shared:
         outlets = ", ".join(names.get(str(a), str(a)) for a in claim.get("articles") or [])
         marker = "all" if claim.get("carried_by_all") else f"{len(claim.get('articles') or [])}/{len(names)}"
-        console.print(Text(f"  [{marker}] {_short(claim.get('text'))}  ({outlets}; similarity "
-                           f"{_number(claim.get('similarity'), 2)})"))
+        members = [m for m in claim.get("claims") or [] if isinstance(m, Mapping)]
+        if not members:
+            console.print(Text(f"  [{marker}] {_short(claim.get('text'))}  ({outlets}; similarity "
+                               f"{_number(claim.get('similarity'), 2)})"))
+            continue
+        # each outlet's own wording, as the HTML report shows it
+        console.print(Text(f"  [{marker}] similarity {_number(claim.get('similarity'), 2)}:"))
+        for member in members:
+            console.print(Text(f"    {names.get(str(member.get('article')), member.get('article'))}: "
+                               f"{_short(member.get('text'), 200)}"))
     contradictions = [c for c in story.get("contradictions") or [] if isinstance(c, Mapping)]
     console.print(Text(f"Possible contradictions, found by a heuristic ({len(contradictions)})", style="bold"))
     for item in contradictions:

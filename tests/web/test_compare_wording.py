@@ -1,0 +1,37 @@
+"""The compare page: each outlet's own wording of a shared claim (texts invented for the test)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinscope.web.app import create_app
+
+LEDGER = ("Robbery at Dunmore post office\n"
+          "\n"
+          "Police arrested three men after the robbery at the Dunmore post office on Monday.\n"
+          "The post office will reopen on Wednesday, the Dunmore council said.\n")
+HERALD = ("Three held after Dunmore raid\n"
+          "\n"
+          "On Monday, three men were arrested by police following the Dunmore post office robbery.\n"
+          "Shop owners in Dunmore said they would hire guards for the winter.\n")
+
+
+@pytest.fixture
+def client(settings, tmp_path):
+    with TestClient(create_app(settings, tmp_path / "library.db")) as test_client:
+        yield test_client
+
+
+def test_the_compare_page_shows_each_outlets_wording_of_a_shared_claim(client):
+    page = client.post("/compare", data={"outlet0": "Dunmore Ledger", "text0": LEDGER,
+                                         "outlet1": "Harbour Herald", "text1": HERALD})
+    assert page.status_code == 200, page.text
+    # the comparison itself, not the highlighted articles below it (which hold both texts in full)
+    start = page.text.index('id="compare-result"')
+    comparison = page.text[start:page.text.index("</section>", start)]
+    shared = comparison[comparison.index("Claims several outlets share"):]
+    assert ("<strong>Dunmore Ledger</strong>: “Police arrested three men after the robbery at the Dunmore post "
+            "office on Monday.”") in shared
+    assert ("<strong>Harbour Herald</strong>: “On Monday, three men were arrested by police following the Dunmore "
+            "post office robbery.”") in shared
