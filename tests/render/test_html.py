@@ -194,7 +194,7 @@ def test_overview_score_genre_frames_and_links_point_at_existing_elements():
         if href.startswith("#"):
             assert href[1:] in ids, f"dangling link {href}"
     assert root.find_all(cls="big")[0].text() == "37.5"
-    assert "Higher than 81% of the reference articles." in root.find_all(cls="percentile")[0].text()
+    assert "Percentile 81 of the reference articles (0 lowest, 100 highest)." in root.find_all(cls="percentile")[0].text()
     assert "Weighted share of text covered by techniques." in root.find_all(cls="definition")[0].text()
     evidence = root.find_all("ol", cls="evidence")[0]
     assert evidence.find_all("a")[0].attrs["href"] == "#a0-s3" and "Every true patriot" in evidence.text()

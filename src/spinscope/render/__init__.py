@@ -289,6 +289,12 @@ def evidence_of(details: Mapping[str, Any], spans: list[RenderSpan]) -> list[tup
     return matched
 
 
+def percentile_words(percentile: float) -> str:
+    """How the score stands against the reference corpus. The percentile is a mid-rank (ties count half), so
+    "higher than N%" would overstate a score of 0 that many reference articles share."""
+    return f"percentile {percentile:.0f} of the reference articles (0 lowest, 100 highest)"
+
+
 def score_facts(details: Mapping[str, Any]) -> list[str]:
     """Short lines about how the score came about: its note and its components, when the scorer gives them."""
     facts = [str(details["note"])] if details.get("note") else []

@@ -24,9 +24,9 @@ from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
     RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, readable_on, score_facts,
-    score_of, sweep, technique_category, technique_colour, technique_example, technique_label, technique_summary,
-    text_lines,
+    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, percentile_words, readable_on,
+    score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
+    technique_summary, text_lines,
 )
 
 MAX_EVIDENCE = 5
@@ -314,7 +314,7 @@ def score_card(view: ArticleView) -> str:
                      f'<div class="fill" id="{bar_id}"></div></div>')
         percentile = finite_number(details.get("percentile"))
         if percentile is not None:
-            parts.append(f'<p class="percentile">Higher than {percentile:.0f}% of the reference articles.</p>')
+            parts.append(f'<p class="percentile">{e(percentile_words(percentile).capitalize())}.</p>')
         if details.get("definition"):
             parts.append(f'<p class="definition">{e(details["definition"])}</p>')
         parts.extend(f'<p class="definition">{e(fact)}</p>' for fact in score_facts(details))
@@ -339,7 +339,7 @@ def score_card(view: ArticleView) -> str:
                 items.append(f'<li class="{css_class}"><span class="sw" aria-hidden="true"></span>{quote_html} '
                              f'<span class="ev-tech">{e(technique_label(technique))}{conf}</span></li>')
             tag = view.h(2)
-            parts.append(f'<{tag} class="sub">Strongest evidence</{tag}>'
+            parts.append(f'<{tag} class="sub">Strongest evidence (the {len(items)} strongest spans)</{tag}>'
                          f'<ol class="evidence">{"".join(items)}</ol>')
     parts.append("</div>")
     return "".join(parts)

@@ -22,9 +22,9 @@ from rich.text import Text
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS
 from . import (
     RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, readable_on, score_facts,
-    score_of, sweep, technique_category, technique_colour, technique_example, technique_label, technique_summary,
-    text_lines,
+    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, percentile_words, readable_on,
+    score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
+    technique_summary, text_lines,
 )
 
 DEFAULT_WIDTH = 100
@@ -163,13 +163,13 @@ def overview_panel(result: Mapping[str, Any], spans: list[RenderSpan], text: str
         score_lines = [Text.assemble((f"{value:.1f}", "bold"), " / 100 ", bar(value / 100, "red"))]
         percentile = details.get("percentile")
         if isinstance(percentile, (int, float)) and not isinstance(percentile, bool):
-            score_lines[0].append(f"  higher than {percentile:.0f}% of reference articles", style="dim")
+            score_lines[0].append(f"  {percentile_words(percentile)}", style="dim")
         if details.get("definition"):
             score_lines.append(Text(str(details["definition"]), style="dim"))
         score_lines.extend(Text(fact, style="dim") for fact in score_facts(details))
         evidence = evidence_of(details, spans)[:MAX_EVIDENCE]
         if evidence:
-            score_lines.append(Text("Top evidence:"))
+            score_lines.append(Text(f"Top evidence (the {len(evidence)} strongest spans):"))
             items = Table.grid(padding=(0, 1))
             items.add_column(justify="right", no_wrap=True)
             items.add_column(ratio=1)
