@@ -24,8 +24,8 @@ from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
     RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, percentile_words, readable_on,
-    score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
+    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, percentile_words,
+    readable_on, score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
     technique_summary, text_lines,
 )
 
