@@ -224,3 +224,11 @@ def test_no_rows_say_whether_techniques_were_not_found_not_analysed_or_hidden():
              ({**base, "models": {"techniques": "v1"}, "summary": {"hidden_spans": 4}}, "all 4 are below")]
     for result, says in cases:
         assert says in to_text([result]) and says in to_html([result])
+
+
+def test_frame_names_read_as_words_with_their_comma():
+    from spinscope.render import display_name
+
+    assert display_name("Legality_Constitutionality_and_jurisprudence") == \
+        "Legality, constitutionality and jurisprudence"
+    assert display_name("Crime_and_punishment") == "Crime and punishment"

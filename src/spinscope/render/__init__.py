@@ -389,9 +389,13 @@ def technique_summary(result: Mapping[str, Any], spans: list[RenderSpan]) -> lis
     return rows
 
 
+# the official frame names join a list with underscores too: written out, the list needs its comma
+_DISPLAY_NAMES = {"Legality_Constitutionality_and_jurisprudence": "Legality, constitutionality and jurisprudence"}
+
+
 def display_name(name: str) -> str:
     """Frame/genre identifiers as words: 'Crime_and_punishment' -> 'Crime and punishment'."""
-    return str(name).replace("_", " ")
+    return _DISPLAY_NAMES.get(str(name), str(name).replace("_", " "))
 
 
 __all__ = ["FORMATS", "render", "to_json", "to_jsonl", "to_text", "print_text", "to_html"]
