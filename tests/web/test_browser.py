@@ -134,6 +134,17 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(server, browser):
         context.close()
 
 
+def test_a_printed_report_leaves_out_the_apps_controls(server, page):
+    import httpx
+
+    stored = httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE}, timeout=60).json()
+    page.goto(server.url + f"/articles/{stored['id']}")
+    page.emulate_media(media="print")
+    for selector in (".topbar", ".toolbar"):
+        assert not page.locator(selector).is_visible(), f"{selector} is printed"
+    assert page.locator(".toolbar").count() == 1 and page.problems == []
+
+
 def test_dashboard_labels_fit_and_the_numbers_are_readable_without_a_mouse(server, page):
     import httpx
 
