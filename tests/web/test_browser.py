@@ -4,6 +4,7 @@ checked for console errors, which is where CSP violations show up. Skips when no
 
 from __future__ import annotations
 
+import re
 
 import pytest
 
@@ -70,6 +71,23 @@ def test_paste_article_see_highlights_and_hover_explanations(server, page):
     assert page.locator(".frames-card li").count() >= 1
     assert "Harbour Times" in page.locator(".meta").inner_text()
     assert page.problems == []
+
+
+def test_screen_readers_hear_highlights_without_their_numbers_and_the_facts_apart(server, page):
+    import httpx
+
+    stored = httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": "Harbour Times",
+                                                             "published": "2026-03-02"}, timeout=60).json()
+    page.goto(server.url + f"/articles/{stored['id']}")
+    marks = page.locator("mark.hl[role=button][data-n]")
+    assert marks.count() >= 1
+    for index in range(marks.count()):
+        mark = marks.nth(index)
+        spoken = re.match(r'- button "(.*)"', mark.aria_snapshot().splitlines()[0]).group(1)
+        words = " ".join(mark.evaluate("m => m.textContent").split())
+        assert spoken == words, (spoken, words)  # was "... betrayal of the town21": the note numbers read out
+    meta = page.locator(".meta").aria_snapshot()
+    assert re.search(r"Harbour Times\s*,\s*2026-03-02", meta), meta  # was "Harbour Times2026-03-02"
 
 
 def test_form_error_is_shown_without_losing_input(server, page):

@@ -277,7 +277,9 @@ def meta_line(result: Mapping[str, Any], text: str) -> str:
         link = safe_url(url)
         facts.append(f'<a class="url" href="{e(link)}" rel="noopener noreferrer nofollow">{e(url)}</a>' if link
                      else f'<span class="url">{e(url)}</span>')
-    return '<p class="meta">' + '<span class="sep" aria-hidden="true"> · </span>'.join(facts) + "</p>"
+    # the dot is for the eye; a screen reader hears a comma between the facts (not "Millbrook Patriot2026-03-02")
+    separator = '<span class="sep"><span aria-hidden="true"> · </span><span class="sr-only">, </span></span>'
+    return '<p class="meta">' + separator.join(facts) + "</p>"
 
 
 def warnings_box(view: ArticleView) -> str:
