@@ -203,7 +203,9 @@ def test_overview_score_genre_frames_and_links_point_at_existing_elements():
     assert root.find_all(cls="genre-label")[0].text() == "Opinion"
     frames = root.find_all("ul", cls="frames")[0]
     assert [a.attrs["href"] for a in frames.find_all("a")] == ["#a0-line-3", "#a0-line-4"]
-    assert "¶2" in frames.text()  # blank line 2 is named but not linked
+    # paragraphs as a reader counts them (lines 3 and 4 are the 2nd and 3rd, after the title); blank line 2 is
+    # named by its line and not linked
+    assert [a.text() for a in frames.find_all("a")] == ["¶2", "¶3"] and "line 2" in frames.text()
     assert "#a0-g0{width:78.0%}" in page  # bars are sized by stylesheet rules, not style attributes
 
 

@@ -53,7 +53,7 @@ def test_header_overview_body_footnotes_summary_and_warnings():
     assert "Bridge closure" in output
     assert "The Daily Example" in output and "language: en" in output and f"{len(TEXT.split())} words" in output
     assert "Opinion 78%" in output and "reporting 15%" in output
-    assert "Political 90%" in output and "lines 3, 4" in output
+    assert "Political 90%" in output and "paragraphs 2, 3" in output  # lines 3 and 4, after the title
     assert "42.5 / 100" in output and "Weighted share of text covered by techniques." in output
     assert "[3] “Every true patriot will stand behind this law” — Flag waving (0.91), +3.2 points" in output
     assert "C (character share) = 0.400, S (sentence share) = 0.450" in output

@@ -259,6 +259,12 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
             if text[start:end].strip()]
 
 
+def paragraph_numbers(text: str) -> dict[int, int]:
+    """Line number -> paragraph number (1-based, counting only lines with text) as a reader counts paragraphs: the
+    results name paragraphs by their line, which counts blank lines too ("line 15" is the 8th paragraph)."""
+    return {line: number for number, (line, _, _) in enumerate(text_lines(text), 1)}
+
+
 # ---------------------------------------------------------------- article-level fields
 
 

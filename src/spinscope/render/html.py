@@ -24,9 +24,9 @@ from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
     RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, percentile_words,
-    readable_on, score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
-    technique_summary, text_lines,
+    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, paragraph_numbers,
+    percentile_words, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
+    technique_example, technique_label, technique_summary, text_lines,
 )
 
 MAX_EVIDENCE = 5
@@ -115,6 +115,7 @@ class ArticleView:
     styles: StyleSheet
     single: bool = True
     lines: set[int] = field(default_factory=set)
+    paragraph_numbers: dict[int, int] = field(default_factory=dict)  # line -> paragraph, as readers count them
 
     def h(self, depth: int) -> str:
         """Heading tag for a depth below the article title (h1 on a one-article page, h2 with a contents table)."""
@@ -131,9 +132,11 @@ class ArticleView:
         return f"{self.prefix}-line-{line}"
 
     def line_link(self, line: int) -> str:
-        if line in self.lines:
-            return f'<a class="para-link" href="#{self.line_id(line)}">¶{line}</a>'
-        return f'<span class="para-link">¶{line}</span>'
+        number = self.paragraph_numbers.get(line)
+        if number is not None:
+            return (f'<a class="para-link" href="#{self.line_id(line)}" title="paragraph {number}, line {line}">'
+                    f'¶{number}</a>')
+        return f'<span class="para-link">line {line}</span>'
 
 
 def article_views(results: list[dict], styles: StyleSheet) -> list[ArticleView]:
@@ -141,6 +144,7 @@ def article_views(results: list[dict], styles: StyleSheet) -> list[ArticleView]:
              for i, r in enumerate(results)]
     for view in views:
         view.lines = {number for number, _, _ in text_lines(view.text)}
+        view.paragraph_numbers = paragraph_numbers(view.text)
     return views
 
 

@@ -22,9 +22,9 @@ from rich.text import Text
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS
 from . import (
     RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, percentile_words, readable_on,
-    score_facts, score_of, sweep, technique_category, technique_colour, technique_example, technique_label,
-    technique_summary, text_lines,
+    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, paragraph_numbers,
+    percentile_words, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
+    technique_example, technique_label, technique_summary, text_lines,
 )
 
 DEFAULT_WIDTH = 100
@@ -143,14 +143,15 @@ def overview_panel(result: Mapping[str, Any], spans: list[RenderSpan], text: str
 
     frames = frames_of(result)
     if frames:
+        paragraphs = paragraph_numbers(str(result.get("text") or ""))
         rows = []
         for frame, probability, lines in frames:
             row = Text.assemble((display_name(frame), "bold"))
             if probability is not None:
                 row.append(f" {probability:.0%}")
             if lines:
-                row.append(f" (paragraph line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})",
-                           style="dim")
+                numbers = [str(paragraphs.get(line, f"line {line}")) for line in lines]
+                row.append(f" (paragraph{'s' if len(lines) > 1 else ''} {', '.join(numbers)})", style="dim")
             if frame in FRAME_EXPLANATIONS:
                 row.append(f": {FRAME_EXPLANATIONS[frame]}", style="dim")
             rows.append(row)
