@@ -158,3 +158,10 @@ def test_seeds_analyse_to_valid_json(seeds_dir):
         assert result["language"] == "en"
         assert result["paragraphs"]
         check_offsets(result)
+
+
+def test_version_flag_prints_the_version():
+    from spinscope import __version__
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().strip() == f"spinscope {__version__}"

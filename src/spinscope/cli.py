@@ -27,6 +27,20 @@ app = typer.Typer(
 )
 train_app = typer.Typer(no_args_is_help=True, help="Train a component on labelled SemEval data.")
 evaluate_app = typer.Typer(no_args_is_help=True, help="Cross-validate a component's configuration with official metrics.")
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"spinscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="Print the version and exit.")) -> None:
+    """Spinscope shows how a news article tries to persuade: techniques, genre, frames, outlet comparison."""
+
+
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
 
@@ -244,7 +258,7 @@ def analyze(
                                         or results[0].get("source", "").startswith("json:"))
         _write(output, render(results[0] if one and len(results) == 1 else results, format.value))
         if output is not None:
-            typer.echo(f"wrote {len(results)} analysis(es) to {output}", err=True)
+            typer.echo(f"wrote {len(results)} {'analysis' if len(results) == 1 else 'analyses'} to {output}", err=True)
     if failures:
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -273,7 +287,8 @@ def compare(
     format: Optional[CompareFormat] = typer.Option(
         None, "--format", "-f", help="Report format (default: from the -o file's suffix, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help="Story similarity threshold (0-1)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold",
+                                              help="Story similarity threshold (0-1, default 0.25)."),
     lang: Optional[str] = _force_language_option(),
     model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
@@ -401,8 +416,7 @@ def train_span_encoder(
     epochs: Optional[float] = typer.Option(None, "--epochs", help="Passes over the training windows "
                                            "(default: SpanEncoder's)."),
 ) -> None:
-    """Fine-tune the MiniLM span encoder on the span labels (needs the \\[distill] extra; ~28 min for English on
-    2 cores)."""
+    """Fine-tune the MiniLM span encoder on the span labels (the \\[distill] extra; ~28 min for English, 2 cores)."""
     from . import train as training
 
     _check_writable(out, "--out", folder=True)

@@ -42,3 +42,18 @@ def test_text_report_shows_each_outlets_wording_of_a_shared_claim():
     text = compare_to_text(SHARED, width=200)
     assert "Dunmore Ledger: Police arrested three men after the Dunmore robbery." in text
     assert "Harbour Herald: Three men were detained by officers after the robbery in Dunmore." in text
+
+
+def test_counts_are_written_in_words_with_their_plurals():
+    from spinscope.render.compare import _count
+
+    assert [_count(1, "article"), _count(3, "article"), _count(1, "story", "stories"),
+            _count(2, "story", "stories")] == ["1 article", "3 articles", "1 story", "2 stories"]
+
+
+def test_compare_help_gives_the_default_story_threshold():
+    from spinscope.cluster import DEFAULT_STORY_THRESHOLD
+    from cli_helpers import run_cli
+
+    proc = run_cli("compare", "--help")
+    assert f"default {DEFAULT_STORY_THRESHOLD:g}" in " ".join(proc.stdout.decode().split())

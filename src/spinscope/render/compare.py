@@ -115,7 +115,8 @@ def print_compare(d: Mapping[str, Any], console) -> None:
 
     stories = _stories(d)
     articles = d.get("articles") or []
-    console.print(Text(f"Spinscope comparison: {len(articles)} article(s) in {len(stories)} story(ies)",
+    console.print(Text(f"Spinscope comparison: {_count(len(articles), 'article')} in "
+                       f"{_count(len(stories), 'story', 'stories')}",
                        style="bold"))
     multi = [s for s in stories if len(s.get("articles") or []) > 1]
     single = [s for s in stories if len(s.get("articles") or []) <= 1]
@@ -272,7 +273,8 @@ def compare_to_html(d: Mapping[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Spinscope comparison</title>",
         f"<style>{_STYLE}</style></head><body><main>",
-        f"<h1>Spinscope comparison: {len(articles)} article(s) in {len(stories)} story(ies)</h1>",
+        f"<h1>Spinscope comparison: {_count(len(articles), 'article')} in {_count(len(stories), 'story', 'stories')}"
+        "</h1>",
     ]
     multi = [s for s in stories if len(s.get("articles") or []) > 1]
     single = [s for s in stories if len(s.get("articles") or []) <= 1]
@@ -515,9 +517,16 @@ def _footer_html(d: Mapping[str, Any]) -> str:
     settings = d.get("settings") if isinstance(d.get("settings"), Mapping) else {}
     out.append('<section class="story"><h2>How this was made</h2><ul class="note">')
     out.extend(f"<li>{_e(n)}</li>" for n in notes)
-    out.extend(f"<li>{_e(k)}: {_e(v)}</li>" for k, v in settings.items())
+    # an unset language means each article's own was detected: say so rather than leave "language:" empty
+    out.extend(f"<li>{_e(k)}: {_e('detected per article' if k == 'language' and v is None else v)}</li>"
+               for k, v in settings.items())
     out.append(f"<li>Spinscope {_e(d.get('spinscope_version'))}</li></ul></section>")
     return "\n".join(out)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """'1 article', '3 articles', '1 story', '2 stories'."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 __all__ = ["compare_to_json", "compare_to_text", "compare_to_html", "failure_text", "print_compare"]
