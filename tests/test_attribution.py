@@ -285,3 +285,22 @@ def test_speaker_before_an_appositive(text, speaker):
 ])
 def test_sentence_initial_foreign_according_to_cues(text):
     assert _sources(text) == {"Priya Natarajan": ("person", ["Priya Natarajan"])}
+
+
+@pytest.mark.parametrize("text, sources, speaker", [
+    # the person behind the firm's name and role speaks, not the firm
+    ('"Our safety systems worked as designed," Drexon chief executive Paul Whitford said.',
+     {"Paul Whitford": "person"}, "Paul Whitford"),
+    # an office in lower case before the name makes an official
+    ("The blaze was out by noon, fire chief Tomas Reyes said.", {"Tomas Reyes": "official"}, None),
+    # institutions named by what they are
+    ("The county fire service said two crews stayed. The state environmental agency said the air was safe.",
+     {"The county fire service": "official", "The state environmental agency": "official"}, None),
+    # a leading conjunction is no part of the source
+    ('"It is over," and officials said so.', {"officials": "anonymous"}, None),
+])
+def test_firm_roles_lower_case_offices_institutions_and_conjunctions(text, sources, speaker):
+    found = attribute(text)
+    assert {s.name: s.kind for s in found.sources} == sources
+    if speaker:
+        assert [q.speaker for q in found.quotes] == [speaker]

@@ -71,6 +71,8 @@ _ANONYMOUS_HEADS = (
     "analysts", "analyst", "experts", "expert", "witnesses", "witness", "observers", "observer", "spokesman",
     "spokeswoman", "spokesperson", "authorities", "agencies", "individuals", "individual", "members", "member",
     "critics", "residents", "researchers", "scientists", "economists", "police",
+    # institutions named by what they are ("the county fire service said", "the state environmental agency said")
+    "agency", "service", "ministry", "department",
 ) + tuple(sorted({form for role in PERSON_ROLES  # "one emergency worker", "two firefighters", "a paramedic"
                   for form in (role, role + ("es" if role.endswith(("s", "sh", "ch", "x")) else "s"))}))
 # plural roles that are a source on their own ("officials said", "police said"); "people said" is too vague
@@ -178,10 +180,15 @@ _TITLED = re.compile(r"\b(?:President|Minister|Secretary|Senator|Governor|Mayor|
                      r"[A-Z][\w\-’']*)")
 
 
+# an office written in lower case before a name ("fire chief Tomas Reyes", "police chief Ann Cole")
+_LOWER_OFFICE = re.compile(r"\b(?:fire|police)\s+(?:chief|commissioner|marshal)\s+((?:[A-Z][\w\-’']*\s+){0,2}"
+                           r"[A-Z][\w\-’']*)")
+
+
 def titled_names(text: str) -> frozenset[str]:
     """Every capitalised word the text puts after an office title ("President Oskar Lind" -> Oskar, Lind)."""
     words = set()
-    for match in _TITLED.finditer(text):
+    for match in [*_TITLED.finditer(text), *_LOWER_OFFICE.finditer(text)]:
         name = [re.sub(r"['’]s$", "", w) for w in match.group(1).split()]
         if name[-1].lower() not in ORGANISATION_WORDS:  # "General Hospital" names no general
             words.update(name)
@@ -211,7 +218,8 @@ def classify_descriptive(phrase: str) -> str:
     head = words[-1] if words else ""
     if head in _DOCUMENT_HEADS:
         return "document"
-    if head in ("administration", "government", "ministry", "department", "agencies", "authorities", "police"):
+    if head in ("administration", "government", "ministry", "department", "agency", "agencies", "service",
+                "authorities", "police"):
         return "official"  # unnamed, but an institution of government speaking as such
     return "anonymous"
 
@@ -243,6 +251,8 @@ class _Finder:
 
     def descriptive_at(self, position: int, limit: int = 90) -> tuple[int, int] | None:
         """An unnamed-source phrase starting at `position`: modifiers then an anonymous/document head noun."""
+        lead = re.match(r"(?:and|or)\s+", self.text[position:position + 5], re.IGNORECASE)
+        position += lead.end() if lead else 0  # '"...," and officials said': the conjunction is not the source
         window = self.text[position:position + limit]
         stop = re.search(r"[,;:!?\"“”()\n]|\.(?=\s+[A-Z]|\s*$)", window)  # not the dots of "U.S."
         window = window[:stop.start()] if stop else window
@@ -285,6 +295,11 @@ class _Finder:
             if word in _QUANTIFIERS and word not in ("other",):
                 if word in ("a", "an", "the", "one", "some", "several", "many", "multiple", "numerous", "few"):
                     break
+        # "..., and officials said": a leading conjunction is no part of the source ("three current and four
+        # former officials" keeps its inner one)
+        lead = re.match(r"(?:and|or)\s+", self.text[start:end], re.IGNORECASE)
+        if lead:
+            start += lead.end()
         qualifier = _QUALIFIER_AT.match(self.text, end)
         if qualifier:
             end = qualifier.end()
@@ -339,6 +354,13 @@ class _Finder:
         """The subject of a reporting verb, possibly behind a role: "fire chief Anna Berglund (said)". The role
         words are content words ("since the United States said" is no role), and the verb must follow the name."""
         cursor = position + re.match(r"(?:(?:the|a|an)\s+)?", self.text[position:position + 4], re.IGNORECASE).end()
+        employer = self.by_start.get(cursor)
+        if employer is not None and _VERB_AFTER.match(self.text, employer.end):
+            return self.add_named(employer)  # "the POTUS tweeted"
+        if employer is not None and re.match(r"\s+[a-z]", self.text[employer.end:employer.end + 2]):
+            cursor = employer.end + 1  # "Drexon chief executive Paul Whitford said": the person, not the firm
+        else:
+            employer = None
         for _ in range(4):
             word = re.match(r"([a-z][\w\-]*)\s+", self.text[cursor:cursor + 40])
             if not word or word.group(1) in _CLAUSE_WORDS:
@@ -347,6 +369,8 @@ class _Finder:
             entity = self.by_start.get(cursor)
             if entity is not None:
                 return self.add_named(entity) if _VERB_AFTER.match(self.text, entity.end) else None
+        if employer is not None:  # a name, then words that lead to no person: not a speaker
+            return None
         return self.source_at(position)
 
     def relative_clause(self, end: int, verb: bool = True) -> re.Match | None:
