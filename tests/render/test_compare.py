@@ -57,3 +57,16 @@ def test_compare_help_gives_the_default_story_threshold():
 
     proc = run_cli("compare", "--help")
     assert f"default {DEFAULT_STORY_THRESHOLD:g}" in " ".join(proc.stdout.decode().split())
+
+
+def test_html_report_lists_each_story_quote_with_its_speaker():
+    from spinscope.render.compare import compare_to_html
+
+    result = {"stories": [{"id": "s1", "articles": [{"id": "a"}, {"id": "b"}], "profiles": []}],
+              "articles": [{"id": "a", "outlet": "Ledger", "story": "s1",
+                            "quotes": [{"text": "We acted fast,", "speaker": "Ann Cole"}]},
+                           {"id": "b", "outlet": "Herald", "story": "s1",
+                            "quotes": [{"text": "Never", "speaker": None}]}]}
+    page = compare_to_html(result)
+    assert "Direct quotes (2)" in page and "“We acted fast,” — Ann Cole" in page
+    assert "“Never” — no speaker found" in page

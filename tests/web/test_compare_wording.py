@@ -35,3 +35,17 @@ def test_the_compare_page_shows_each_outlets_wording_of_a_shared_claim(client):
             "office on Monday.”") in shared
     assert ("<strong>Harbour Herald</strong>: “On Monday, three men were arrested by police following the Dunmore "
             "post office robbery.”") in shared
+
+
+def test_the_compare_page_lists_the_sources_and_the_quotes_with_their_speakers(client):
+    ledger = LEDGER + "\n“We acted within minutes,” police chief Ann Cole said.\n"
+    page = client.post("/compare", data={"outlet0": "Dunmore Ledger", "text0": ledger,
+                                         "outlet1": "Harbour Herald", "text1": HERALD})
+    assert page.status_code == 200, page.text
+    start = page.text.index('id="compare-result"')
+    comparison = page.text[start:page.text.index("</section>", start)]
+    sources = comparison[comparison.index("Sources cited ("):]
+    assert "<td dir=\"auto\">Ann Cole</td><td>official</td><td dir=\"auto\">Dunmore Ledger</td>" in sources
+    quotes = comparison[comparison.index("Direct quotes ("):]
+    assert ("<strong>Dunmore Ledger</strong>: “We acted within minutes,” <span class=\"muted\">— Ann Cole</span>"
+            in quotes)

@@ -281,7 +281,7 @@ def compare_to_html(d: Mapping[str, Any]) -> str:
     if not multi:
         parts.append('<p class="meta">No two articles were found to report the same story.</p>')
     for story in multi:
-        parts.append(_story_html(story))
+        parts.append(_story_html(story, articles))
     if single:
         parts.append(_single_stories_html(single))
     parts.append(_footer_html(d))
@@ -289,7 +289,7 @@ def compare_to_html(d: Mapping[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _story_html(story: Mapping[str, Any]) -> str:
+def _story_html(story: Mapping[str, Any], articles: list) -> str:
     names = _article_names(story)
     label = ", ".join(str(x) for x in story.get("label") or [])
     cohesion = finite_number(story.get("cohesion"))
@@ -305,6 +305,7 @@ def _story_html(story: Mapping[str, Any]) -> str:
     out.append(_claims_html(story, names))
     out.append(_top_spans_html(story))
     out.append(_sources_table_html(story, names))
+    out.append(_quotes_html(story, articles, names))
     out.append("</section>")
     return "\n".join(out)
 
@@ -479,6 +480,17 @@ def _sources_table_html(story: Mapping[str, Any], names: dict[str, str]) -> str:
                     f'<td class="num">{_e(source.get("mentions"))}</td></tr>')
     rows.append("</tbody></table></details>")
     return "".join(rows)
+
+
+def _quotes_html(story: Mapping[str, Any], articles: list, names: dict[str, str]) -> str:
+    """Every direct quote of the story's articles with its speaker (or that none was found)."""
+    rows = [f"<li><b>{_e(names.get(str(a.get('id')), a.get('id')))}:</b> “{_e(q.get('text'))}” — "
+            f"{_e(q.get('speaker') or 'no speaker found')}</li>"
+            for a in articles if isinstance(a, Mapping) and a.get("story") == story.get("id")
+            for q in a.get("quotes") or [] if isinstance(q, Mapping)]
+    if not rows:
+        return ""
+    return f"<details><summary>Direct quotes ({len(rows)})</summary><ul>{''.join(rows)}</ul></details>"
 
 
 def _single_stories_html(single: list[Mapping[str, Any]]) -> str:

@@ -270,6 +270,13 @@ def compare_sections(result: dict[str, Any]) -> tuple[list[str], str]:
     return article_fragments(comparison_results(result), top_level=False)
 
 
+def story_quotes(result: dict[str, Any], story: dict[str, Any], outlet_of: dict) -> list[tuple[str, str, str]]:
+    """(outlet, quote, speaker or "") of every direct quote in the story's articles, in article order."""
+    return [(outlet_of.get(a.get("id"), a.get("id")), str(q.get("text") or ""), str(q.get("speaker") or ""))
+            for a in result.get("articles") or [] if isinstance(a, dict) and a.get("story") == story.get("id")
+            for q in a.get("quotes") or [] if isinstance(q, dict)]
+
+
 def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each story of a comparison with claims resolved to outlet names, ready for the template."""
     outlet_of = {a.get("id"): a.get("outlet") or a.get("id") for a in result.get("articles") or []
@@ -293,5 +300,7 @@ def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:
                       "size": story.get("size"), "cohesion": story.get("cohesion"), "profiles": profiles,
                       "shared": shared, "contradictions": contradictions, "unique": unique,
                       "unique_total": unique_total,
-                      "sources": story.get("sources") or []})
+                      "sources": [dict(source, outlets=[outlet_of.get(a, a) for a in source.get("articles") or []])
+                                  for source in story.get("sources") or [] if isinstance(source, dict)],
+                      "quotes": story_quotes(result, story, outlet_of)})
     return views
