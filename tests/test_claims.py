@@ -269,28 +269,22 @@ def test_two_claims_that_each_negate_do_not_contradict_on_negation():
     assert result.contradictions == [] and len(result.shared) == 1
 
 
-@pytest.mark.parametrize("left, right", [
+@pytest.mark.parametrize("left, right, shared", [
     # one speaker, two statements: the name and "said" are all they share
     ("Mayor Tom Reilly said the Dunmore bridge would reopen on Friday.",
-     "\"We will not let this town down,\" said Mayor Tom Reilly, who has led Dunmore since 2015."),
+     "\"We will not let this town down,\" said Mayor Tom Reilly, who has led Dunmore since 2015.", 0),
     # the same apposition does not make the same statement
     ("Dr. Lena Fiore, a surgeon at Castell Hospital, said the new wing would close in May.",
-     "\"Nobody here expected the strike,\" said Dr. Lena Fiore, a surgeon at Castell Hospital."),
-])
-def test_a_mutual_best_pair_below_the_threshold_needs_more_than_its_speaker(left, right):
-    result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]}, encoder=_FixedSimilarity(0.38))
-    assert result.shared == [] and result.contradictions == []
-
-
-@pytest.mark.parametrize("left, right", [
+     "\"Nobody here expected the strike,\" said Dr. Lena Fiore, a surgeon at Castell Hospital.", 0),
+    # what is said in common still matches
     ("Police arrested three men after the robbery at the Dunmore post office.",
-     "Three men were detained by officers following the Dunmore post office robbery."),
+     "Three men were detained by officers following the Dunmore post office robbery.", 1),
     ("Mayor Tom Reilly said the Dunmore bridge would reopen to traffic on Friday.",
-     "The Dunmore bridge reopens to traffic on Friday, Mayor Tom Reilly said."),
+     "The Dunmore bridge reopens to traffic on Friday, Mayor Tom Reilly said.", 1),
 ])
-def test_a_mutual_best_pair_below_the_threshold_that_says_the_same_still_matches(left, right):
+def test_a_mutual_best_pair_below_the_threshold_needs_more_than_its_speaker(left, right, shared):
     result = match_claims({0: [_claim(left, 0)], 1: [_claim(right, 1)]}, encoder=_FixedSimilarity(0.38))
-    assert len(result.shared) == 1
+    assert len(result.shared) == shared and result.contradictions == []
 
 
 def test_said_content_leaves_out_names_titles_appositions_and_attribution():

@@ -23,13 +23,17 @@ def client(settings, tmp_path):
         yield test_client
 
 
-def test_the_compare_page_shows_each_outlets_wording_of_a_shared_claim(client):
-    page = client.post("/compare", data={"outlet0": "Dunmore Ledger", "text0": LEDGER,
+def compared(client, ledger: str = LEDGER) -> str:
+    """The comparison part of the compare page, not the highlighted articles below it (which hold both texts)."""
+    page = client.post("/compare", data={"outlet0": "Dunmore Ledger", "text0": ledger,
                                          "outlet1": "Harbour Herald", "text1": HERALD})
     assert page.status_code == 200, page.text
-    # the comparison itself, not the highlighted articles below it (which hold both texts in full)
     start = page.text.index('id="compare-result"')
-    comparison = page.text[start:page.text.index("</section>", start)]
+    return page.text[start:page.text.index("</section>", start)]
+
+
+def test_the_compare_page_shows_each_outlets_wording_of_a_shared_claim(client):
+    comparison = compared(client)
     shared = comparison[comparison.index("Claims several outlets share"):]
     assert ("<strong>Dunmore Ledger</strong>: “Police arrested three men after the robbery at the Dunmore post "
             "office on Monday.”") in shared
@@ -38,12 +42,7 @@ def test_the_compare_page_shows_each_outlets_wording_of_a_shared_claim(client):
 
 
 def test_the_compare_page_lists_the_sources_and_the_quotes_with_their_speakers(client):
-    ledger = LEDGER + "\n“We acted within minutes,” police chief Ann Cole said.\n"
-    page = client.post("/compare", data={"outlet0": "Dunmore Ledger", "text0": ledger,
-                                         "outlet1": "Harbour Herald", "text1": HERALD})
-    assert page.status_code == 200, page.text
-    start = page.text.index('id="compare-result"')
-    comparison = page.text[start:page.text.index("</section>", start)]
+    comparison = compared(client, LEDGER + "\n“We acted within minutes,” police chief Ann Cole said.\n")
     sources = comparison[comparison.index("Sources cited ("):]
     assert "<td dir=\"auto\">Ann Cole</td><td>official</td><td dir=\"auto\">Dunmore Ledger</td>" in sources
     quotes = comparison[comparison.index("Direct quotes ("):]
