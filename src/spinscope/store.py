@@ -321,7 +321,7 @@ class Store:
             "created_at", "updated_at")]
         with self._connect() as conn:
             total = conn.execute(sa.select(func.count()).select_from(articles).where(where)).scalar_one()
-            rows = conn.execute(sa.select(*columns, func.substr(articles.c.body, 1, 600).label("snippet"))
+            rows = conn.execute(sa.select(*columns, func.substr(articles.c.body, 1, SNIPPET_READ).label("snippet"))
                                 .where(where).order_by(*SORTS[sort])
                                 .limit(per_page).offset((page - 1) * per_page)).all()
             ids = [r.id for r in rows]
@@ -538,13 +538,24 @@ def _article_row(result: dict[str, Any], digest: str, first_stored: datetime, no
     }
 
 
+SNIPPET_READ = 600  # characters of the body a listing reads for its snippet
+
+
 def _snippet(body: str, title: str, limit: int = 240) -> str:
-    """The start of the text without the title line it usually begins with, whitespace collapsed."""
+    """The start of the text without the title line it usually begins with, whitespace collapsed, cut at a word
+    with "…" where the text goes on (also where the listing read only the body's first characters)."""
+    cut = len(body) >= SNIPPET_READ
     first, _, rest = body.partition("\n")
     if title and first.strip() == title.strip() and rest.strip():
         body = rest
-    text = " ".join(body.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    words = body.split()
+    if cut and words:
+        words = words[:-1]  # the read may have ended inside a word
+    text = " ".join(words)
+    if len(text) > limit:
+        text, cut = text[: limit - 1], True
+        text = text[: text.rfind(" ")] if " " in text[limit // 2:] else text
+    return text.rstrip() + "…" if cut else text
 
 
 def _published_day(published: str) -> str | None:

@@ -436,3 +436,14 @@ def test_stats_stay_consistent_while_another_store_writes_new_outlets(tmp_path):
     assert reader.stats()["total_articles"] == 151
     reader.close()
     writer.close()
+
+
+def test_listing_snippets_end_on_a_word_with_an_ellipsis_where_the_text_goes_on(store):
+    # a long title line: what is left of the listing's 600-character read is short and ended inside a word
+    title = "A title of many words " * 17
+    store.save(make_result(title + "\n" + "The council expected the bridge to reopen soon. " * 20, id="long"))
+    store.save(make_result("Short one\nThe council met.", id="short"))
+    snippets = {item["id"]: item["snippet"] for item in store.list()["items"]}
+    words = "The council expected the bridge to reopen soon.".split()
+    assert snippets["long"].endswith("…") and snippets["long"][:-1].split()[-1] in words  # was "... bridge t"
+    assert snippets["short"] == "The council met."
