@@ -305,6 +305,13 @@ def test_compare_endpoint(client):
     assert client.get("/api/articles").json()["total"] == 0  # comparing does not store unless asked
     bad = client.post("/api/compare", json={"articles": [{"text": "a"}, {"url": "http://127.0.0.1/"}]})
     assert bad.status_code == 400 and "loopback" in bad.json()["error"]
+    # one URL that cannot be fetched does not cost the comparison of the other two; it is listed as a failure
+    partial = client.post("/api/compare", json={"articles": [
+        {"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, {"url": "http://127.0.0.1/"},
+        {"text": OTHER_ARTICLE, "outlet": "Ferry News"}]})
+    assert partial.status_code == 200, partial.text
+    assert {a["outlet"] for a in partial.json()["articles"]} == {"Harbour Times", "Ferry News"}
+    assert [f["source"] for f in partial.json()["failures"]] == ["http://127.0.0.1/"]
 
     stored = client.post("/api/compare", json={"store": True, "articles": [
         {"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, {"text": OTHER_ARTICLE, "outlet": "Ferry News"}]})

@@ -561,9 +561,17 @@ async def run_compare(runtime: Runtime, body: CompareRequest) -> dict[str, Any]:
 
     def job() -> dict[str, Any]:
         # unnamed articles get their outlet from compare: URL host, copyright line, else this source ("compare #N")
-        articles = [article_from_input(item, settings, source=f"compare #{i}")
-                    for i, item in enumerate(body.articles, 1)]
-        return compare(articles, settings), articles
+        articles, failures = [], []
+        for i, item in enumerate(body.articles, 1):
+            try:
+                articles.append(article_from_input(item, settings, source=f"compare #{i}"))
+            except InputError as error:  # one unreachable URL should not cost the comparison of the others
+                failures.append({"source": item.url or f"compare #{i}", "reason": str(error)})
+        if len(articles) < 2:
+            raise InputError(failures[0]["reason"] if failures else "give at least two articles to compare")
+        result = compare(articles, settings)
+        result["failures"] = failures + list(result.get("failures") or [])
+        return result, articles
 
     result, built = await runtime.run(job)
     if body.store:
