@@ -44,7 +44,7 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .cluster import TITLES, content_terms, date_mentions, named_entities, stem, stop_words
+from .cluster import TITLES, content_terms, date_mentions, named_entities, stem
 from .lexicon import IRREGULAR_PAST, REPORTING_VERBS
 from .segment import paragraphs as split_paragraphs
 from .segment import sentences_in
@@ -250,20 +250,11 @@ def numbers_in(text: str) -> tuple[Number, ...]:
 # scikit-learn's English stop-word list, which `cluster.content_terms` uses, holds a few news nouns
 _NEWS_NOUNS = frozenset("""fire bill call computer found mill move system interest detail full empty amount part side
 top bottom front back name show fill find""".split())
-_WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 def _content_words(text: str) -> list[str]:
     """Stemmed content words: `cluster.content_terms`, but keeping "fire", "bill", "found" and the like."""
-    stop = stop_words()
-    out = []
-    for word in _WORDS.findall(text):
-        lower = word.lower().replace("’", "'")
-        if lower.endswith("'s"):
-            lower = lower[:-2]
-        if len(lower) >= 3 and (lower not in stop or lower in _NEWS_NOUNS):
-            out.append(stem(lower))
-    return out
+    return content_terms(text, keep=_NEWS_NOUNS)
 
 
 # role words next to a name ("Union leader Ben Osei", "chief executive Laura Kim") and attribution words

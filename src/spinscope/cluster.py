@@ -132,11 +132,16 @@ def _term(word: str) -> str | None:
     return stem(word)
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed content words of a text (stop words and words under 3 letters dropped)."""
+def content_terms(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed content words of a text (stop words and words under 3 letters dropped, except the stop words in
+    `keep`, lower case)."""
     terms = []
     for word in _WORD.findall(text):
         term = _term(word)
+        if term is None and keep:
+            lower = word.lower().replace("’", "'").removesuffix("'s")
+            if len(lower) >= 3 and lower in keep:
+                term = stem(lower)
         if term is not None:
             terms.append(term)
     return terms
