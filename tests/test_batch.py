@@ -316,6 +316,15 @@ def _committed_results(output: Path) -> int:
     return total
 
 
+def _wait_for(process: subprocess.Popen, condition, failure: str, seconds: float = 45) -> None:
+    """Until `condition()` holds, while the batch `process` is still running (its stderr shows why it stopped)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.05)
+
+
 def _feed_writer(feed: Path, process: subprocess.Popen):
     """The write end of the named pipe `feed`, opened once the batch `process` has opened its read end (never
     blocking on a run that died first)."""
@@ -350,11 +359,7 @@ def test_resume_after_kill_9(tmp_path, fmt, workers):
         with _feed_writer(feed, process) as pipe:
             pipe.writelines(lines[:30])
             pipe.flush()
-            deadline = time.monotonic() + 45
-            while _committed_results(output) < 12:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run committed nothing in time"
-                time.sleep(0.05)
+            _wait_for(process, lambda: _committed_results(output) >= 12, "the batch run committed nothing in time")
             os.killpg(process.pid, signal.SIGKILL)  # the batch process, its forkserver and worker
             process.wait(timeout=10)
     except BrokenPipeError:
@@ -423,11 +428,7 @@ def test_killing_the_main_process_leaves_no_worker_behind(tmp_path):
         with _feed_writer(feed, process) as pipe:
             pipe.writelines(json.dumps({"id": f"o{n:02d}", "text": article_text(n)}) + "\n" for n in range(30))
             pipe.flush()
-            deadline = time.monotonic() + 45
-            while _committed_results(output) < 4:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run committed nothing in time"
-                time.sleep(0.05)
+            _wait_for(process, lambda: _committed_results(output) >= 4, "the batch run committed nothing in time")
             helpers = _descendants(process.pid)
             assert len(helpers) >= 3, helpers  # 2 workers and the forkserver at least
             process.kill()
@@ -469,11 +470,8 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path, engine):
             # more than the chunks in flight, so results are written while the run then waits for more input
             pipe.writelines(json.dumps({"id": f"c{n:02d}", "text": article_text(n)}) + "\n" for n in range(40))
             pipe.flush()
-            deadline = time.monotonic() + 90
-            while not output.exists() or output.stat().st_size == 0:  # results reach the file (buffered)
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run wrote nothing in time"
-                time.sleep(0.05)
+            _wait_for(process, lambda: output.exists() and output.stat().st_size > 0,  # results reach the file
+                      "the batch run wrote nothing in time", seconds=90)
             time.sleep(1)  # the rest finishes; workers wait for more
             os.killpg(process.pid, signal.SIGINT)
             code = process.wait(timeout=30)
@@ -560,11 +558,8 @@ def test_a_second_run_on_an_output_in_use_is_refused(tmp_path):
         with _feed_writer(feed, process) as pipe:  # the first run is reading its input: it holds the output
             pipe.writelines(lines[:4])
             pipe.flush()
-            deadline = time.monotonic() + 45
-            while not output.exists():  # the run reads its first item, then takes the output
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "the batch run never opened its output"
-                time.sleep(0.05)
+            # the run reads its first item, then takes the output
+            _wait_for(process, output.exists, "the batch run never opened its output")
             other_feed = tmp_path / "other.jsonl"
             other_feed.write_text("".join(lines), encoding="utf-8")
             for options in (BatchOptions(resume=True, **FAST), BatchOptions(overwrite=True, **FAST)):
