@@ -718,13 +718,10 @@ class _Speakers:
         for entity in self.finder.entities:
             if surname not in entity.key.split("_"):
                 continue
-            # the word right before the name only: "spokeswoman Anna Berglund", not "the son of Anna Berglund"
-            words = _words(self.text[max(0, entity.start - 30):entity.start])[-1:] + _words(entity.text)
-            # and the parts of a hyphenated descriptor: "Mum-of-three Sarah Fenwick"
-            words = [part for w in words for part in w.strip(".").split("-")]
-            for pronoun, cues in _GENDER_WORDS.items():
-                if any(w in cues for w in words):
-                    found = found or pronoun
+            # the word right before the name only: "spokeswoman Anna Berglund", not "the son of Anna Berglund";
+            # _phrase_gender also reads the parts of a hyphenated descriptor ("Mum-of-three Sarah Fenwick")
+            before = _words(self.text[max(0, entity.start - 30):entity.start])[-1:]
+            found = found or _phrase_gender(" ".join(before + [entity.text]))
         if found is None:
             for entity in self.finder.entities:
                 said = _SAID_PRONOUN.match(self.text, entity.end) if entity.key.split("_")[-1] == surname else None
