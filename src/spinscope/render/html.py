@@ -143,8 +143,8 @@ def article_views(results: list[dict], styles: StyleSheet) -> list[ArticleView]:
     views = [ArticleView(i, r, str(r.get("text") or ""), clean_spans(r), styles, single=len(results) == 1)
              for i, r in enumerate(results)]
     for view in views:
-        view.lines = {number for number, _, _ in text_lines(view.text)}
         view.paragraph_numbers = paragraph_numbers(view.text)
+        view.lines = set(view.paragraph_numbers)  # the lines that hold text
     return views
 
 
