@@ -482,12 +482,17 @@ def _sources_table_html(story: Mapping[str, Any], names: dict[str, str]) -> str:
     return "".join(rows)
 
 
-def _quotes_html(story: Mapping[str, Any], articles: list, names: dict[str, str]) -> str:
-    """Every direct quote of the story's articles with its speaker (or that none was found)."""
-    rows = [f"<li><b>{_e(names.get(str(a.get('id')), a.get('id')))}:</b> “{_e(q.get('text'))}” — "
-            f"{_e(q.get('speaker') or 'no speaker found')}</li>"
+def story_quotes(story: Mapping[str, Any], articles: list) -> list[tuple[Any, str, str]]:
+    """(article id, quote, speaker or "") of every direct quote in the story's articles, in article order."""
+    return [(a.get("id"), str(q.get("text") or ""), str(q.get("speaker") or ""))
             for a in articles if isinstance(a, Mapping) and a.get("story") == story.get("id")
             for q in a.get("quotes") or [] if isinstance(q, Mapping)]
+
+
+def _quotes_html(story: Mapping[str, Any], articles: list, names: dict[str, str]) -> str:
+    """Every direct quote of the story's articles with its speaker (or that none was found)."""
+    rows = [f"<li><b>{_e(names.get(str(article), article))}:</b> “{_e(text)}” — "
+            f"{_e(speaker or 'no speaker found')}</li>" for article, text, speaker in story_quotes(story, articles)]
     if not rows:
         return ""
     return f"<details><summary>Direct quotes ({len(rows)})</summary><ul>{''.join(rows)}</ul></details>"

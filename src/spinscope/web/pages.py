@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..errors import InputError
 from ..render import readable_on, technique_colour, technique_label
-from ..render.compare import failure_text
+from ..render.compare import failure_text, story_quotes
 from ..render.html import article_fragment, article_fragments, asset
 from ..store import StoreError
 from ..taxonomy import BY_NAME, CATEGORIES, GENRES, TECHNIQUE_NAMES
@@ -270,13 +270,6 @@ def compare_sections(result: dict[str, Any]) -> tuple[list[str], str]:
     return article_fragments(comparison_results(result), top_level=False)
 
 
-def story_quotes(result: dict[str, Any], story: dict[str, Any], outlet_of: dict) -> list[tuple[str, str, str]]:
-    """(outlet, quote, speaker or "") of every direct quote in the story's articles, in article order."""
-    return [(outlet_of.get(a.get("id"), a.get("id")), str(q.get("text") or ""), str(q.get("speaker") or ""))
-            for a in result.get("articles") or [] if isinstance(a, dict) and a.get("story") == story.get("id")
-            for q in a.get("quotes") or [] if isinstance(q, dict)]
-
-
 def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each story of a comparison with claims resolved to outlet names, ready for the template."""
     outlet_of = {a.get("id"): a.get("outlet") or a.get("id") for a in result.get("articles") or []
@@ -302,5 +295,6 @@ def story_views(result: dict[str, Any]) -> list[dict[str, Any]]:
                       "unique_total": unique_total,
                       "sources": [dict(source, outlets=[outlet_of.get(a, a) for a in source.get("articles") or []])
                                   for source in story.get("sources") or [] if isinstance(source, dict)],
-                      "quotes": story_quotes(result, story, outlet_of)})
+                      "quotes": [(outlet_of.get(article, article), text, speaker) for article, text, speaker
+                                 in story_quotes(story, result.get("articles") or [])]})
     return views
