@@ -433,6 +433,7 @@ def _train(component: Component, data, out, lang, ptc, seed) -> None:
     from . import train as training
 
     _check_writable(out, "--out", folder=True)
+    training.check_model_folder(out)
     # the articles that carry this component's labels (an error if none do), before anything is logged
     articles = training.labelled_articles(component.value, training.load_corpus(data, lang, ptc))
     typer.echo(f"training {component.value} on {training.describe(articles)}", err=True)

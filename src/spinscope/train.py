@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .data import ARTICLE_FILE, ISO_CODE, LABEL_FILES, LANGUAGES, SPAN_FOLDER, load_ptc2020, load_semeval2023
-from .detectors.base import Detector, load_detector
+from .detectors.base import Detector, check_model_folder, load_detector
 from .errors import InputError, ModelError
 from .settings import Settings
 from .types import Article
@@ -119,6 +119,8 @@ def train_vectors(articles: list[Article], out: Path, encoder: Path | None = Non
     by_language: dict[str, dict[str, str]] = {}
     for article in articles:  # one text per article id
         by_language.setdefault(article.language, {})[article.id] = article.text
+    for language in by_language:
+        check_model_folder(Path(out) / language)
     written = []
     for language, texts in sorted(by_language.items()):
         vectors = distill(texts.values(), language, encoder=encoder, min_df=min_df)
@@ -138,6 +140,8 @@ def train_span_encoder(articles: list[Article], out: Path, seed: int = 0, log=No
             by_language.setdefault(article.language, {}).setdefault(article.id, article)
     if not by_language:
         raise InputError("no articles with technique span labels to fine-tune the span encoder on")
+    for language in by_language:
+        check_model_folder(Path(out) / language)
     written = []
     for language, chosen in sorted(by_language.items()):
         encoder = SpanEncoder(seed=seed, **params).fit(list(chosen.values()), log=log)

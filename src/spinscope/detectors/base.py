@@ -3,9 +3,15 @@ learned state ends in `_`, and `save()/load()` keep the parameters as JSON next 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +19,65 @@ from ..errors import ModelError
 from ..types import Article
 
 PARAMS_FILE = "params.json"
+
+
+def undone_on_failure(fit):
+    """Decorator for a `fit` method: whatever learned state a fit that raises (or is interrupted) has set is
+    undone, so the object is afterwards fitted as it was before, or not fitted, never half-fitted."""
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+    return wrapper
+
+
+def check_model_folder(directory: str | Path) -> Path:
+    """The folder a model may be saved in (links resolved): a new or empty folder, or one holding a model,
+    which the save replaces. A file, or a folder of other things, is a ModelError: saving there would delete
+    what the user keeps in it. Training calls this first, so a long fit does not end in a refused save."""
+    directory = Path(directory)
+    if directory.is_symlink():  # replace the folder the link points at, not the link
+        directory = directory.resolve()
+    if directory.exists():
+        if not directory.is_dir():
+            raise ModelError(f"{directory} is a file, not a model folder")
+        if not (directory / PARAMS_FILE).is_file() and any(directory.iterdir()):
+            raise ModelError(f"{directory} is a folder that holds no Spinscope model ({PARAMS_FILE} missing); "
+                             "choose a new or empty folder to save a model in")
+    return directory
+
+
+@contextmanager
+def replacing_folder(directory: str | Path) -> Iterator[Path]:
+    """Write a model folder whole or not at all: yields an empty staging folder beside `directory`; when the
+    block ends without an error the staging folder takes `directory`'s place (the old model, if any, goes only
+    then); on any error or interrupt it is removed and `directory` is left as it was."""
+    directory = check_model_folder(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = directory.parent / f".{directory.name}.saving-{tag}"
+    staging.mkdir()
+    try:
+        yield staging
+        if directory.exists():
+            old = directory.parent / f".{directory.name}.old-{tag}"
+            os.replace(directory, old)
+            try:
+                os.replace(staging, directory)
+            except BaseException:
+                os.replace(old, directory)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, directory)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 class Detector:
@@ -56,8 +121,6 @@ class Detector:
     def save(self, directory: str | Path, metadata: dict[str, Any] | None = None) -> Path:
         if not self.is_fitted:
             raise ModelError(f"{self.name} detector is not fitted; nothing to save")
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         record = {
             "class": f"{type(self).__module__}.{type(self).__qualname__}",
             "name": self.name,
@@ -65,9 +128,10 @@ class Detector:
             "params": self.get_params(),
             "metadata": metadata or getattr(self, "metadata_", {}),
         }
-        self._save_weights(directory)
-        (directory / PARAMS_FILE).write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
-        return directory
+        with replacing_folder(directory) as staging:
+            self._save_weights(staging)
+            (staging / PARAMS_FILE).write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+        return Path(directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> "Detector":

@@ -27,7 +27,7 @@ from ..types import Article
 from .article_features import (Standardiser, article_lookup, article_text, check_weight_shape, ensure_segmented,
                                group_by_language, load_bundles, pick_model, save_bundles, tfidf_rows)
 from . import static_vectors
-from .base import Detector
+from .base import Detector, undone_on_failure
 from .features import TfidfNgrams
 from .static_vectors import StaticVectors
 
@@ -236,6 +236,7 @@ class FrameDetector(Detector):
         model.thresholds = thresholds
         return model, inner_score
 
+    @undone_on_failure
     def fit(self, articles: list[Article], **kwargs) -> "FrameDetector":
         languages = list(self.languages) if self.languages else None
         labelled = [a for a in articles if "frames" in a.gold and (not languages or a.language in languages)]

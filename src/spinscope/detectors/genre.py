@@ -31,7 +31,7 @@ from ..types import Article
 from .article_features import (Bundle, Standardiser, article_lookup, article_text, check_weight_shape,
                                ensure_segmented, group_by_language, load_bundles, pick_model, save_bundles,
                                tfidf_rows)
-from .base import Detector
+from .base import Detector, undone_on_failure
 from .features import TfidfNgrams
 
 # --------------------------------------------------------------------------------------------------------------
@@ -345,6 +345,7 @@ class GenreDetector(Detector):
             model.coef[cls], model.intercept[cls] = rows[row] * column_scale, intercepts[row]
         return model
 
+    @undone_on_failure
     def fit(self, articles: list[Article], **kwargs) -> "GenreDetector":
         languages = list(self.languages) if self.languages else None
         labelled = [ensure_segmented(a) for a in articles if a.gold.get("genre") in GENRES

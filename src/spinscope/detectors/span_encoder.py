@@ -29,6 +29,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ModelError
+from .base import replacing_folder, undone_on_failure
 from ..types import Article
 from . import span_tagger
 from .paragraph_stage import ParagraphStage
@@ -138,6 +139,7 @@ class SpanEncoder:
 
     # ---- fitting (needs the [distill] extra) ----
 
+    @undone_on_failure
     def fit(self, articles: Sequence[Article], log=None) -> "SpanEncoder":
         torch, transformers = training_modules("fine-tuning the span encoder")
         try:  # checked before the fine-tuning, not after it: the int8 export needs onnx
@@ -307,17 +309,16 @@ class SpanEncoder:
     # ---- storage ----
 
     def save(self, directory: str | Path) -> Path:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / MODEL_FILE).write_bytes(self.onnx_)
-        (directory / TOKENIZER_FILE).write_text(self.tokenizer_json_, encoding="utf-8")
-        (directory / PARAMS_FILE).write_text(json.dumps(
-            {"params": self.get_params(), "metadata": getattr(self, "metadata_", {}),
-             "confidence_calibration": list(getattr(self, "confidence_calibration_", (1.0, 0.0))),
-             "paragraph_stage": self.paragraph_stage_dict()},
-            indent=2, sort_keys=True)
-            + "\n", encoding="utf-8")
-        return directory
+        with replacing_folder(directory) as staging:
+            (staging / MODEL_FILE).write_bytes(self.onnx_)
+            (staging / TOKENIZER_FILE).write_text(self.tokenizer_json_, encoding="utf-8")
+            (staging / PARAMS_FILE).write_text(json.dumps(
+                {"params": self.get_params(), "metadata": getattr(self, "metadata_", {}),
+                 "confidence_calibration": list(getattr(self, "confidence_calibration_", (1.0, 0.0))),
+                 "paragraph_stage": self.paragraph_stage_dict()},
+                indent=2, sort_keys=True)
+                + "\n", encoding="utf-8")
+        return Path(directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> "SpanEncoder":

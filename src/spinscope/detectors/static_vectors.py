@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ModelError
+from .base import replacing_folder
 from ..settings import PACKAGED_MODELS
 
 DEFAULT_DIRECTORY = PACKAGED_MODELS / "vectors"
@@ -102,8 +103,6 @@ class StaticVectors:
     # ---- storage ----
 
     def save(self, directory: str | Path) -> Path:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         words = [None] * len(self.index)
         for word, i in self.index.items():
             words[i] = word
@@ -112,11 +111,13 @@ class StaticVectors:
         scale[scale == 0] = 1.0
         quantised = np.round(self.vectors / scale[:, None]).astype(np.int8)
         extra = {"classes": self.classes} if self.classes is not None else {}
-        np.savez_compressed(directory / "vectors.npz", vectors=quantised, scale=scale.astype(np.float32),
-                            idf=self.idf.astype(np.float32), **extra)
-        (directory / "vocabulary.json").write_text(json.dumps(words, ensure_ascii=False) + "\n", encoding="utf-8")
-        (directory / "params.json").write_text(json.dumps(self.params, indent=2, sort_keys=True) + "\n")
-        return directory
+        with replacing_folder(directory) as staging:
+            np.savez_compressed(staging / "vectors.npz", vectors=quantised, scale=scale.astype(np.float32),
+                                idf=self.idf.astype(np.float32), **extra)
+            (staging / "vocabulary.json").write_text(json.dumps(words, ensure_ascii=False) + "\n",
+                                                     encoding="utf-8")
+            (staging / "params.json").write_text(json.dumps(self.params, indent=2, sort_keys=True) + "\n")
+        return Path(directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> "StaticVectors":

@@ -58,7 +58,7 @@ from ..segment import segment
 from ..taxonomy import BY_NAME, TECHNIQUE_NAMES
 from ..types import Article
 from . import paragraph_stage, span_encoder, span_tagger, static_vectors
-from .base import PARAMS_FILE, Detector
+from .base import PARAMS_FILE, Detector, undone_on_failure
 from .static_vectors import StaticVectors
 from .features import (STYLE_FEATURE_NAMES, ArticleContext, TfidfNgrams, WORD_RE, style_features)
 
@@ -520,6 +520,7 @@ class TechniqueDetector(Detector):
 
     # ---- training ----
 
+    @undone_on_failure
     def fit(self, articles: list[Article], **kwargs) -> "TechniqueDetector":
         languages = [language for language in self.languages]
         if not languages:
@@ -910,10 +911,7 @@ class TechniqueDetector(Detector):
 
     def _save_weights(self, directory: Path) -> None:
         # one vocabulary + weights pair per language, so analysing English never loads the other languages
-        for old in list(directory.glob("vocabulary.*.json")) + list(directory.glob("weights.*.npz")):
-            old.unlink()
-        for old in directory.glob(TAGGER_FILE.format("*")):
-            old.unlink()
+        # (`directory` is a fresh staging folder: no other language's files from an earlier model linger)
         for language, model in self.models_.items():
             if model.tagger is not None:
                 (directory / TAGGER_FILE.format(language)).write_bytes(gzip.compress(model.tagger, mtime=0))
