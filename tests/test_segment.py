@@ -140,6 +140,40 @@ def test_multilingual_sentences(text, expected):
     assert split(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The fire started at 4 a.m. Union leader Maria Soto said crews were late.",
+     ["The fire started at 4 a.m.", "Union leader Maria Soto said crews were late."]),
+    ("The vote closes at 4 p.m. ET on Friday. Results follow.",
+     ["The vote closes at 4 p.m. ET on Friday.", "Results follow."]),
+    ("He arrived at 9 a.m. and left at noon. Nobody noticed.",
+     ["He arrived at 9 a.m. and left at noon.", "Nobody noticed."]),
+    ("Doors open at 7 p.m. Wednesday, the club said. The show starts at 8:30 p.m. Eastern time.",
+     ["Doors open at 7 p.m. Wednesday, the club said.", "The show starts at 8:30 p.m. Eastern time."]),
+    ("The hearing is set for 10 a.m. Jan. 5 in the capital. It ended at 3 p.m. Moscow time.",
+     ["The hearing is set for 10 a.m. Jan. 5 in the capital.", "It ended at 3 p.m. Moscow time."]),
+    ("Trading began at 9 a.m. Central banks reacted later. Shops open 9 a.m. - 5 p.m. Monday to Friday.",
+     ["Trading began at 9 a.m.", "Central banks reacted later.", "Shops open 9 a.m. - 5 p.m. Monday to Friday."]),
+    ("She phoned at 6:46 p.m. “Come now,” she said. We left at 4 P.M. The P.M. Modi spoke then.",
+     ["She phoned at 6:46 p.m.", "“Come now,” she said.", "We left at 4 P.M.", "The P.M. Modi spoke then."]),
+    ("It starts at 4p.m. ET and ends at 6p.m. Then we go home.",
+     ["It starts at 4p.m. ET and ends at 6p.m.", "Then we go home."]),
+], ids=["ends-sentence", "time-zone", "lowercase", "weekday-and-zone-name", "date-and-place-time",
+        "zone-name-as-ordinary-word", "quote-and-capitals", "glued-to-the-number"])
+def test_clock_abbreviations_end_a_sentence_unless_the_time_goes_on(text, expected):
+    assert split(text) == expected
+
+
+def test_clock_abbreviation_split_keeps_exact_offsets():
+    text = "Title\n\n  The fire started at 4 a.m.  Union leader Maria Soto said crews were late. \n"
+    article = check_invariants(text)
+    first = text.index("The fire")
+    second = text.index("Union")
+    assert [(s.start, s.end) for s in article.sentences[1:]] == [
+        (first, text.index("a.m.") + len("a.m.")), (second, text.index("late.") + len("late."))]
+    assert [text[s.start:s.end] for s in article.sentences[1:]] == [
+        "The fire started at 4 a.m.", "Union leader Maria Soto said crews were late."]
+
+
 def test_rtl_emoji_and_combining_marks():
     text = "שלום עולם. זה טקסט 🙂. Cafe\u0301 ok. 👩\u200d👩\u200d👧 Family. مرحبا بالعالم. نص"
     assert split(text) == ["שלום עולם.", "זה טקסט 🙂.", "Cafe\u0301 ok.", "👩\u200d👩\u200d👧 Family.",
