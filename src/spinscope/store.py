@@ -528,7 +528,7 @@ def _article_row(result: dict[str, Any], digest: str, first_stored: datetime, no
         "outlet": str(result.get("outlet") or "")[:200],
         "url": str(result.get("url") or ""),
         "published": published[:64],
-        "article_date": _published_day(published) or first_stored.date().isoformat(),
+        "article_date": published_day(published) or first_stored.date().isoformat(),
         "language": str(result.get("language") or "")[:16],
         "genre": genre.get("label") if isinstance(genre, dict) else None,
         "score": float(score) if isinstance(score, (int, float)) else None,
@@ -558,7 +558,8 @@ def _snippet(body: str, title: str, limit: int = 240) -> str:
     return text.rstrip() + "…" if cut else text
 
 
-def _published_day(published: str) -> str | None:
+def published_day(published: str) -> str | None:
+    """The YYYY-MM-DD day a publication date starts with, or None (the day the library files an article under)."""
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", published)
     if not match:
         return None
@@ -571,7 +572,7 @@ def _published_day(published: str) -> str | None:
 def _iso_date(value: str | date, name: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
-    day = _published_day(str(value))
+    day = published_day(str(value))
     if day is None or len(str(value).strip()) != 10:
         raise StoreError(f"{name} must be a date like 2026-01-31, not {value!r}")
     return day

@@ -162,17 +162,51 @@ def test_nested_and_crossing_spans_are_well_formed_and_exact():
     assert not any(a.attrs.get("data-span") == "a0-s4" for a in crossing[1].ancestors())
 
 
-def test_only_the_first_mark_of_a_span_is_focusable_and_only_the_last_is_numbered():
-    root = parse(to_html([sample()]))
-    marks = root.find_all("mark", data_span="a0-s5")
-    assert [m.attrs.get("tabindex") for m in marks] == ["0", None]
-    assert [m.attrs.get("data-n") for m in marks] == [None, "5"]
-    first = marks[0]
-    assert first.attrs["id"] == "a0-s5" and first.attrs["role"] == "button"
-    note = root.find_all(id=first.attrs["aria-describedby"])[0]
-    assert note.find_all(cls="n-label")[0].text() == BY_NAME["Doubt"].label
+INTERACTIVE_TAGS = {"button", "input", "select", "textarea", "summary", "iframe", "audio", "video"}
+INTERACTIVE_ROLES = {"button", "link", "checkbox", "radio", "switch", "tab", "menuitem", "option", "slider",
+                     "textbox", "combobox", "spinbutton", "treeitem"}
+
+
+def interactive(node: Node) -> bool:
+    """A control: a focusable element or one with a widget role (what axe's "nested-interactive" looks at)."""
+    return (node.tag in INTERACTIVE_TAGS or (node.tag == "a" and "href" in node.attrs) or "tabindex" in node.attrs
+            or node.attrs.get("role") in INTERACTIVE_ROLES)
+
+
+def test_no_control_sits_inside_another_even_where_highlights_overlap():
+    root = check_page(sample())  # spans 1 and 2 nest, spans 4 and 5 cross
+    controls = [n for n in root.iter() if interactive(n)]
+    assert controls
+    for control in controls:
+        outer = [a for a in control.ancestors() if interactive(a)]
+        assert not outer, f"<{control.tag} {control.attrs}> sits inside <{outer[0].tag} {outer[0].attrs}>"
+    # the highlights themselves are plain, nested <mark> elements: no role, not focusable
+    assert all(not interactive(mark) for mark in root.find_all("mark"))
+
+
+def test_each_span_has_one_numbered_button_at_its_end_that_names_and_describes_it():
+    result = sample()
+    root = check_page(result)  # the buttons add no text: every line and span still reads exactly as the input
+    ordered = sorted(result["spans"], key=lambda s: (s["start"], -s["end"]))
+    for number, span in enumerate(ordered, 1):
+        span_id = f"a0-s{number}"
+        marks = root.find_all("mark", data_span=span_id)
+        (button,) = root.find_all(cls="hl-n", data_span=span_id)
+        assert button.parent is marks[-1], "the number closes the span's last mark"
+        assert button.attrs["role"] == "button" and button.attrs["tabindex"] == "0"
+        assert button.attrs["aria-expanded"] == "false" and not button.children
+        assert button.attrs["data-n"] == str(number) and button.text() == ""
+        label = BY_NAME[span["technique"]].label
+        assert button.attrs["aria-label"] == f"Highlight {number}: {label}"
+        assert marks[0].attrs["id"] == span_id and all("id" not in m.attrs for m in marks[1:])
+        note = root.find_all(id=button.attrs["aria-describedby"])[0]
+        assert note.find_all(cls="n-label")[0].text() == label
+        assert note.find_all(cls="n-expl")[0].text() == BY_NAME[span["technique"]].explanation
+    note = root.find_all(id="a0-s5-note")[0]
     assert note.find_all(cls="n-conf")[0].text() == "confidence 0.40"
-    assert note.find_all(cls="n-expl")[0].text() == BY_NAME["Doubt"].explanation
+    # the crossing span 5 is split into two marks; only the second ends in its number
+    marks = root.find_all("mark", data_span="a0-s5")
+    assert len(marks) == 2 and not marks[0].find_all(cls="hl-n") and marks[1].find_all(cls="hl-n", data_span="a0-s5")
 
 
 def test_technique_colours_come_from_the_taxonomy():

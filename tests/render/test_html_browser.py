@@ -52,6 +52,11 @@ def mark_of(result: dict, technique: str) -> str:
     return f"#a0-s{number}"
 
 
+def button_of(result: dict, technique: str) -> str:
+    """Selector of a technique's span's control: the number button at the span's end."""
+    return mark_of(result, technique) + "-btn"
+
+
 @pytest.fixture(scope="module")
 def browser():
     with launched_chromium() as browser:
@@ -117,26 +122,33 @@ def test_hover_shows_the_explanation_and_hostile_content_does_not_run(open_repor
 def test_keyboard_focus_shows_the_tooltip_and_escape_hides_it(open_report):
     result = report_result()
     page = open_report(to_html([result]))
-    mark = mark_of(result, "Conversation_Killer")
-    page.focus(mark)
+    button = button_of(result, "Conversation_Killer")
+    page.focus(button)
     assert tooltip_explanations(page) == [BY_NAME["Conversation_Killer"].explanation]
     page.keyboard.press("Enter")  # pins it, as a click or tap does
-    assert page.get_attribute(mark, "aria-expanded") == "true"
+    assert page.get_attribute(button, "aria-expanded") == "true"
     page.keyboard.press("Escape")
     page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
-    assert page.get_attribute(mark, "aria-expanded") == "false"
+    assert page.get_attribute(button, "aria-expanded") == "false"
+    page.keyboard.press(" ")  # Space pins it too, and again unpins it
+    assert page.get_attribute(button, "aria-expanded") == "true" and page.is_visible("#spinscope-tip")
+    page.keyboard.press(" ")
+    page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    assert page.get_attribute(button, "aria-expanded") == "false"
 
 
 def test_click_pins_the_tooltip_until_clicking_elsewhere(open_report):
     result = report_result()
     page = open_report(to_html([result]))
-    page.click(mark_of(result, "Loaded_Language"))
+    page.click(mark_of(result, "Loaded_Language"), position={"x": 4, "y": 4})  # its first word, not "disastrous"
     assert tooltip_explanations(page) == [BY_NAME["Loaded_Language"].explanation]
+    assert page.get_attribute(button_of(result, "Loaded_Language"), "aria-expanded") == "true"
     page.mouse.move(5, 5)  # leaving the mark does not close a pinned tooltip
     page.wait_for_timeout(100)
     assert page.is_visible("#spinscope-tip")
     page.click("h1")
     page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    assert page.get_attribute(button_of(result, "Loaded_Language"), "aria-expanded") == "false"
 
 
 def test_legend_chip_toggles_its_techniques_highlights(open_report):
@@ -199,7 +211,7 @@ def test_english_articles_show_the_english_example_in_the_tooltip_only(open_repo
     result = report_result()
     page = open_report(to_html([result]))
     assert page.locator(".notes .n-ex:visible").count() == 0
-    page.focus(mark_of(result, "Conversation_Killer"))
+    page.focus(button_of(result, "Conversation_Killer"))
     page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
     assert page.locator("#spinscope-tip .tip-ex").all_inner_texts() == [
         f"Example (English): {BY_NAME['Conversation_Killer'].example}"]
@@ -226,27 +238,51 @@ def test_long_technique_names_in_the_evidence_stay_inside_the_score_card(open_re
     assert overflow and not any(overflow)
 
 
+def tab_order(page) -> list[str]:
+    """The data-span of every highlight button the Tab key reaches, from the top of the page, in order."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.focus(".skip")
+    reached = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("(() => { const el = document.activeElement;"
+                                " return el === document.body ? null : [el.className, el.getAttribute('data-span')];"
+                                " })()")
+        if focused is None or (reached and focused == reached[-1]):
+            break
+        if "hl-n" in (focused[0] or ""):
+            reached.append(focused)
+        elif reached and "n-num" in (focused[0] or ""):
+            break  # on into the notes column
+    return [span for _, span in reached]
+
+
 def test_hidden_techniques_leave_the_tab_order_and_nested_hidden_marks_show_nothing(open_report):
     result = report_result()
     page = open_report(to_html([result]))
     inner = mark_of(result, "Exaggeration-Minimisation")  # nested inside a Loaded_Language span
+    everything = tab_order(page)  # every span's number, in the order the spans end in the text
+    assert everything == page.evaluate("[...document.querySelectorAll('.hl-n')].map(b => b.dataset.span)")
+    assert sorted(everything) == [f"a0-s{n}" for n in range(1, len(result["spans"]) + 1)]
     page.locator(".legend .chip", has_text=BY_NAME["Exaggeration-Minimisation"].label).click()
-    assert page.evaluate(f"document.querySelector('{inner}').tabIndex") == -1
+    assert not page.is_visible(inner + "-btn")
+    assert inner[1:] not in tab_order(page)
     assert page.evaluate(f"getComputedStyle(document.querySelector('{inner}')).boxShadow") == "none"
     page.click(".legend .show-all")
-    assert page.evaluate(f"document.querySelector('{inner}').tabIndex") == 0
+    assert page.is_visible(inner + "-btn") and tab_order(page) == everything
 
 
 def test_tab_moves_a_pinned_tooltip_on_and_the_focus_ring_is_the_accent(open_report):
     result = report_result()
     page = open_report(to_html([result]))
-    first = mark_of(result, "Name_Calling-Labeling")
+    first = button_of(result, "Name_Calling-Labeling")
     page.focus(first)
     page.keyboard.press("Enter")  # pinned
     assert page.get_attribute(first, "aria-expanded") == "true"
     page.keyboard.press("Tab")  # on to the next highlight: the old pinned tooltip must not stay behind
     assert page.get_attribute(first, "aria-expanded") == "false"
-    assert page.evaluate("document.activeElement.matches('mark.hl')")  # the next highlight
+    assert page.evaluate("document.activeElement.matches('.hl-n[role=button]')")  # the next highlight's number
     assert page.is_visible("#spinscope-tip")  # now describing the focused one, unpinned
     assert page.evaluate("getComputedStyle(document.activeElement).outlineColor") == "rgb(52, 81, 178)"  # accent
 
@@ -258,3 +294,124 @@ def test_printing_shows_every_note_not_a_scrolling_column(open_report):
     style = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.notes-wrap'));"
                           " return [s.position, s.maxHeight, s.overflowY, s.printColorAdjust]; })()")
     assert style[:3] == ["static", "none", "visible"] and style[3] == "exact"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# overlapping highlights: no control inside another, every span reachable, tooltips inside the viewport
+
+NESTED_INTERACTIVE = """() => {
+    // what axe's "nested-interactive" rule looks for: a control (focusable, or a widget role) inside another
+    const control = 'a[href], button, input, select, textarea, summary, [tabindex], [role=button], [role=link], '
+                  + '[role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option]';
+    return [...document.querySelectorAll(control)]
+        .filter(el => el.parentElement && el.parentElement.closest(control))
+        .map(el => el.outerHTML.slice(0, 120) + ' inside ' + el.parentElement.closest(control).outerHTML.slice(0, 120));
+}"""
+
+FILLER = "The council met on Tuesday to discuss the budget for the harbour district and the ferry timetable."
+STACK_LINE = "Critics said the plan was a disastrous betrayal of everyone who lives in the town, they said."
+STACK_TEXT = "\n".join(["Harbour plan", *[FILLER] * 14, STACK_LINE, *[FILLER] * 14])
+STACK = [("disastrous", "Loaded_Language"), ("disastrous betrayal", "Exaggeration-Minimisation"),
+         ("a disastrous betrayal", "Name_Calling-Labeling"), ("was a disastrous betrayal", "Doubt"),
+         ("the plan was a disastrous betrayal", "Appeal_to_Fear-Prejudice"),
+         ("said the plan was a disastrous betrayal of everyone", "Flag_Waving")]
+
+
+def stack_result() -> dict:
+    article = segment(Article(text=STACK_TEXT, title="Harbour plan", language="en"))
+    line = STACK_TEXT.index(STACK_LINE)
+    for phrase, technique in STACK:
+        start = STACK_TEXT.index(phrase, line)
+        article.add_span(start, start + len(phrase), technique, 0.7)
+    return article.to_dict()
+
+
+def test_overlapping_highlights_are_no_control_inside_another_and_each_is_reachable(open_report):
+    result = report_result()
+    page = open_report(to_html([result]))
+    assert page.evaluate(NESTED_INTERACTIVE) == []  # was: every nested <mark role=button tabindex=0>
+    assert page.locator(".article-text mark.hl").count() > len(result["spans"]) - 1  # still shown, nested
+    assert page.evaluate("document.querySelectorAll('.article-text mark.hl mark.hl').length") >= 1
+    # the text reads exactly as the input, line by line (the numbers are CSS, not text)
+    lines = [line for line in TEXT.split("\n") if line.strip()]
+    assert page.locator(".article-text .ptext").evaluate_all("ps => ps.map(p => p.textContent)") == lines
+    ordered = sorted(result["spans"], key=lambda s: (s["start"], -s["end"]))
+    for number, span in enumerate(ordered, 1):
+        label = BY_NAME[span["technique"]].label
+        # keyboard: the number is a button named by number and technique, its tooltip leads with its span
+        button = page.get_by_role("button", name=f"Highlight {number}: {label}", exact=True)
+        assert button.get_attribute("id") == f"a0-s{number}-btn"
+        button.focus()
+        page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+        assert page.locator("#spinscope-tip .tip-label").first.inner_text() == label
+        marks = page.locator(f'mark.hl[data-span="a0-s{number}"]')
+        assert all("active" in marks.nth(i).get_attribute("class") for i in range(marks.count()))
+        page.evaluate("document.activeElement.blur()")
+        page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    # mouse: pointing at a span's own text lists it, innermost first; the inner span and the one around it
+    page.hover(mark_of(result, "Exaggeration-Minimisation"))
+    page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+    assert page.locator("#spinscope-tip .tip-label").all_inner_texts() == [
+        BY_NAME["Exaggeration-Minimisation"].label, BY_NAME["Loaded_Language"].label]
+    assert page.problems == [] and page.evaluate("window.__csp") == []
+
+
+def tip_box(page) -> dict:
+    return page.evaluate("""() => { const tip = document.getElementById('spinscope-tip');
+        const box = tip.getBoundingClientRect(), style = getComputedStyle(tip);
+        return {left: box.left, top: box.top, right: box.right, bottom: box.bottom,
+                width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
+                items: tip.querySelectorAll('.tip-item').length, scrolls: tip.scrollHeight > tip.clientHeight + 1,
+                overflow: style.overflowY}; }""")
+
+
+def assert_inside(box: dict, where: str) -> None:
+    assert box["items"] == len(STACK), where
+    assert box["left"] >= -0.5 and box["right"] <= box["width"] + 0.5, f"{where}: runs past the side: {box}"
+    assert box["top"] >= -0.5 and box["bottom"] <= box["height"] + 0.5, f"{where}: runs past the top/bottom: {box}"
+    if box["scrolls"]:  # taller than the room it has: the rest is reachable by scrolling inside it
+        assert box["overflow"] in ("auto", "scroll"), f"{where}: cut off without a scrollbar: {box}"
+
+
+@pytest.mark.parametrize("width, height", [(375, 667), (1280, 800)])
+def test_the_tooltip_of_a_stack_of_highlights_stays_inside_the_viewport(open_report, width, height):
+    page = open_report(to_html([stack_result()]))
+    page.set_viewport_size({"width": width, "height": height})
+    inner = "#a0-s" + str(len(STACK))  # "disastrous": the innermost span, numbered last (it starts last)
+    for fraction in (0.04, 0.3, 0.5, 0.7, 0.93):
+        # the stacked line at this height of the screen (instant: the page's smooth scrolling would still move)
+        page.evaluate(f"""() => {{ const mark = document.querySelector('{inner}');
+            const top = mark.getBoundingClientRect().top + window.scrollY - innerHeight * {fraction};
+            window.scrollTo({{top: top, behavior: 'instant'}}); }}""")
+        page.mouse.move(1, 1)
+        box = page.locator(inner).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # hover, without scrolling
+        page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+        assert_inside(tip_box(page), f"hover at {fraction:.0%} of {width}x{height}")
+        # at the right edge: the last line box of the widest span, pointed at near its right end
+        right = page.evaluate("""() => { const rects = [...document.querySelectorAll('mark[data-span="a0-s1"]')]
+            .flatMap(m => [...m.getClientRects()]); const r = rects.reduce((a, b) => b.right > a.right ? b : a);
+            return [r.right - 3, (r.top + r.bottom) / 2]; }""")
+        page.mouse.move(1, 1)
+        page.mouse.move(*right)
+        page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+        box = tip_box(page)
+        assert box["left"] >= -0.5 and box["right"] <= box["width"] + 0.5, f"right edge at {fraction:.0%}: {box}"
+        page.mouse.move(1, 1)
+        page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+        # keyboard: the innermost span's number, whose tooltip lists the whole stack around it
+        page.focus(inner + "-btn")
+        page.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+        box = tip_box(page)
+        assert_inside(box, f"focus at {fraction:.0%} of {width}x{height}")
+        if box["scrolls"]:  # pinned, the keys scroll it down to its last technique
+            page.keyboard.press("Enter")
+            page.keyboard.press("End")
+            last = page.evaluate("""() => { const tip = document.getElementById('spinscope-tip');
+                const items = tip.querySelectorAll('.tip-item'), box = tip.getBoundingClientRect();
+                return items[items.length - 1].getBoundingClientRect().bottom <= box.bottom + 1; }""")
+            assert last, f"the end of the tooltip is out of reach at {fraction:.0%} of {width}x{height}"
+            page.keyboard.press("Escape")
+        page.evaluate("document.activeElement.blur()")
+        page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    assert page.problems == []

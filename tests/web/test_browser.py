@@ -73,19 +73,38 @@ def test_paste_article_see_highlights_and_hover_explanations(server, page):
     assert page.problems == []
 
 
+NESTED_INTERACTIVE = """() => {
+    // what axe's "nested-interactive" rule looks for: a control (focusable, or a widget role) inside another
+    const control = 'a[href], button, input, select, textarea, summary, [tabindex], [role=button], [role=link], '
+                  + '[role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option]';
+    return [...document.querySelectorAll(control)]
+        .filter(el => el.parentElement && el.parentElement.closest(control))
+        .map(el => el.outerHTML.slice(0, 120) + ' inside ' + el.parentElement.closest(control).outerHTML.slice(0, 120));
+}"""
+
+
 def test_screen_readers_hear_highlights_without_their_numbers_and_the_facts_apart(server, page):
     import httpx
 
     stored = httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": "Harbour Times",
                                                              "published": "2026-03-02"}, timeout=60).json()
     page.goto(server.url + f"/articles/{stored['id']}")
-    marks = page.locator("mark.hl[role=button][data-n]")
+    assert page.evaluate(NESTED_INTERACTIVE) == []  # highlights were nested role=button marks
+    marks = page.locator(".article-text mark.hl")
     assert marks.count() >= 1
     for index in range(marks.count()):
         mark = marks.nth(index)
-        spoken = re.match(r'- button "(.*)"', mark.aria_snapshot().splitlines()[0]).group(1)
-        words = " ".join(mark.evaluate("m => m.textContent").split())
-        assert spoken == words, (spoken, words)  # was "... betrayal of the town21": the note numbers read out
+        spoken = mark.aria_snapshot()
+        words = " ".join(mark.evaluate("m => m.firstChild.textContent").split())
+        assert words in spoken and not re.search(re.escape(words) + r"\d", spoken), spoken  # not "... town21"
+    buttons = page.locator(".article-text .hl-n")
+    assert buttons.count() == len(stored["spans"])
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        number, technique = button.get_attribute("data-n"), button.get_attribute("data-span")
+        label = page.locator(f"#{technique}-note .n-label").inner_text()
+        spoken = re.match(r"- '?button \"(.*)\"", button.aria_snapshot().splitlines()[0]).group(1)
+        assert spoken == f"Highlight {number}: {label}"
     meta = page.locator(".meta").aria_snapshot()
     assert re.search(r"Harbour Times\s*,\s*2026-03-02", meta), meta  # was "Harbour Times2026-03-02"
 
@@ -179,3 +198,89 @@ def test_dashboard_labels_fit_and_the_numbers_are_readable_without_a_mouse(serve
     described = page.locator("#chart-scores svg").get_attribute("aria-label")
     assert described.startswith("Mean propaganda score per outlet: ") and long_outlet in described
     assert page.problems == []
+
+
+def test_a_comparison_on_a_phone_opens_at_its_result_not_at_the_top_of_the_form(server, browser):
+    """The result is ~2,300 px below the filled form on a 375x667 screen. The page lands on the result heading at
+    once: measured as soon as the page has loaded, with no waiting for a (smooth) scroll to get there."""
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    phone = context.new_page()
+    problems = []
+    phone.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        phone.goto(server.url + "/compare")
+        phone.fill("textarea[name=text0]", SAMPLE_ARTICLE)
+        phone.fill("textarea[name=text1]", SAMPLE_ARTICLE.replace("Harbour", "Seaport"))
+        phone.click(".actions button[type=submit]")
+        phone.wait_for_selector("#compare-result h2")
+        phone.wait_for_load_state("load")
+        where = "(() => { const r = document.querySelector('#compare-result h2').getBoundingClientRect();" \
+                " return [r.top, r.bottom, innerHeight, scrollY]; })()"
+        top, bottom, height, scrolled = phone.evaluate(where)
+        assert scrolled > 1000 and 0 <= top and bottom <= height, f"result heading at {top:.0f}-{bottom:.0f} px"
+        # keyboard and screen-reader users start there too
+        assert phone.evaluate("document.activeElement.matches('#compare-result h2')")
+        phone.wait_for_timeout(700)  # and it stays there (nothing scrolls it away afterwards)
+        top, bottom, height, _ = phone.evaluate(where)
+        assert 0 <= top and bottom <= height, f"result heading moved to {top:.0f}-{bottom:.0f} px"
+        # the form above still holds what was sent
+        assert phone.input_value("textarea[name=text0]") == SAMPLE_ARTICLE
+        # a form error (one article only) is shown at the top, where the form is: no jump to a missing result
+        phone.goto(server.url + "/compare")
+        phone.fill("textarea[name=text0]", SAMPLE_ARTICLE)
+        phone.click(".actions button[type=submit]")
+        phone.wait_for_selector(".error-line")
+        phone.wait_for_load_state("load")
+        box = phone.locator(".error-line").bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 667
+        assert problems == []
+    finally:
+        context.close()
+
+
+STACK_LINE = "Critics said the plan was a disastrous betrayal of everyone who lives in the town."
+
+
+def test_on_the_article_page_a_stack_of_highlights_has_its_tooltip_inside_a_phone_screen(server, browser):
+    from spinscope.segment import segment
+    from spinscope.types import Article
+
+    filler = "The council met on Tuesday to discuss the budget for the harbour district."
+    text = "\n".join(["Stacked story", *[filler] * 8, STACK_LINE, *[filler] * 8])
+    article = segment(Article(text=text, title="Stacked story", language="en", id="stacked-story"))
+    line = text.index(STACK_LINE)
+    for phrase, technique in [("disastrous", "Loaded_Language"), ("disastrous betrayal", "Exaggeration-Minimisation"),
+                              ("a disastrous betrayal", "Name_Calling-Labeling"), ("was a disastrous betrayal", "Doubt"),
+                              ("the plan was a disastrous betrayal", "Appeal_to_Fear-Prejudice")]:
+        start = text.index(phrase, line)
+        article.add_span(start, start + len(phrase), technique, 0.7)
+    store = server.server.config.app.state.runtime.store
+    store.save(article.to_dict())
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    phone = context.new_page()
+    try:
+        phone.goto(server.url + "/articles/stacked-story")
+        assert phone.evaluate(NESTED_INTERACTIVE) == []
+        inner = "#a0-s5"  # "disastrous", inside the four others
+        for fraction in (0.1, 0.5, 0.9):
+            phone.evaluate(f"""() => {{ const mark = document.querySelector('{inner}');
+                window.scrollTo({{top: mark.getBoundingClientRect().top + scrollY - innerHeight * {fraction},
+                                 behavior: 'instant'}}); }}""")
+            for how in ("tap", "keyboard"):
+                if how == "tap":
+                    box = phone.locator(inner).bounding_box()
+                    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                else:
+                    phone.focus(inner + "-btn")
+                phone.wait_for_selector("#spinscope-tip:not([hidden])", timeout=3000)
+                tip = phone.evaluate("(() => { const r = document.getElementById('spinscope-tip')"
+                                     ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom,"
+                                     " document.querySelectorAll('#spinscope-tip .tip-item').length]; })()")
+                assert tip[4] == 5
+                assert tip[0] >= 0 and tip[1] >= 0 and tip[2] <= 375 and tip[3] <= 667, (how, fraction, tip)
+                phone.keyboard.press("Escape")
+                phone.evaluate("document.activeElement && document.activeElement.blur()")
+                phone.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
+    finally:
+        context.close()
+        store.delete("stacked-story")  # the module's other tests search this library

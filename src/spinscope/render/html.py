@@ -97,9 +97,10 @@ class StyleSheet:
         for technique, name in self.technique_classes.items():
             colour = technique_colour(technique)
             rules.append(f".{name}{{--c:{colour};--on:{readable_on(colour)}}}")
-            # mark.hl.X outranks "mark.hl mark.hl" (the nested underline), so a hidden mark shows nothing
+            # mark.hl.X outranks "mark.hl mark.hl" (the nested underline), so a hidden mark shows nothing; its
+            # number button goes too (display:none also takes it out of the Tab order)
             rules.append(f".hide-{name} mark.hl.{name}{{background:none;box-shadow:none}}"
-                         f".hide-{name} mark.hl.{name}[data-n]::after{{display:none}}"
+                         f".hide-{name} .hl-n.{name}{{display:none}}"
                          f".hide-{name} .chip.{name}{{opacity:.5;text-decoration:line-through}}")
         return "\n".join(rules + self.rules)
 
@@ -431,48 +432,71 @@ def article_body(view: ArticleView) -> str:
     is constant. Moving from one piece to the next, the marks that stay open are the common prefix of the two
     (outermost-first) lists; the rest are closed innermost-first and the new ones opened, so a span that
     crosses another is split into several marks sharing one number. Only the first mark of a span takes its id
-    and keyboard focus; only the last shows the footnote number.
+    (the target of the links to it).
+
+    The marks are not controls: nested, they would be interactive elements inside each other, which screen
+    readers cannot present (axe's "nested-interactive"). Each span's control is its footnote number, a text-less
+    button closing its last mark (the number is drawn by CSS, so the text reads exactly as the input); a button
+    holds no other element, so none sits inside another. Pointing at any marked text shows the tooltip of every
+    span there; the button shows it on focus and pins it on Enter, Space, click or tap.
     """
     text = view.text
     paragraph_info = {p.get("line"): p for p in view.result.get("paragraphs") or [] if isinstance(p, Mapping)}
-    tokens: list[Any] = []  # strings and open-mark records, serialised once every span's last mark is known
+    tokens: list[Any] = []  # strings and mark records, serialised once every span's last mark is known
     last_mark: dict[int, dict] = {}
     seen: set[int] = set()
     for number, start, end in text_lines(text):
         tokens.append(f'<div class="para" id="{view.line_id(number)}"><p class="ptext" dir="auto">')
-        open_spans: list[RenderSpan] = []
+        open_marks: list[dict] = []
         for left, right, covering in sweep(start, end, view.spans):
             keep = 0
-            while keep < min(len(open_spans), len(covering)) and open_spans[keep] is covering[keep]:
+            while keep < min(len(open_marks), len(covering)) and open_marks[keep]["span"] is covering[keep]:
                 keep += 1
-            tokens.extend("</mark>" for _ in open_spans[keep:])
+            tokens.extend(("close", record) for record in reversed(open_marks[keep:]))
+            del open_marks[keep:]
             for span in covering[keep:]:
                 record = {"span": span, "first": span.number not in seen, "last": False}
                 seen.add(span.number)
                 last_mark[span.number] = record
-                tokens.append(record)
-            open_spans = list(covering)
+                tokens.append(("open", record))
+                open_marks.append(record)
             tokens.append(e(text[left:right]))  # a line holds no CR: `text_lines` ends lines at CR as at LF
-        tokens.extend("</mark>" for _ in open_spans)
+        tokens.extend(("close", record) for record in reversed(open_marks))
         tokens.append("</p>" + paragraph_tags(view, paragraph_info.get(number)) + "</div>")
     for record in last_mark.values():
         record["last"] = True
     html_parts = []
     for token in tokens:
-        html_parts.append(token if isinstance(token, str) else open_mark(view, **token))
+        if isinstance(token, str):
+            html_parts.append(token)
+        elif token[0] == "open":
+            html_parts.append(open_mark(view, token[1]["span"], token[1]["first"]))
+        else:
+            html_parts.append((span_button(view, token[1]["span"]) if token[1]["last"] else "") + "</mark>")
     return "".join(html_parts) or '<p class="missing">This article has no text.</p>'
 
 
-def open_mark(view: ArticleView, span: RenderSpan, first: bool, last: bool) -> str:
+def open_mark(view: ArticleView, span: RenderSpan, first: bool) -> str:
     css_class = view.styles.technique_class(span.technique)
     span_id = view.span_id(span)
     attributes = [f'class="hl {css_class}"', f'data-span="{span_id}"', f'data-t="{css_class}"']
     if first:
-        attributes += [f'id="{span_id}"', 'tabindex="0"', 'role="button"', 'aria-expanded="false"',
-                       f'aria-describedby="{span_id}-note"']
-    if last:
-        attributes.append(f'data-n="{span.number}"')
+        attributes.append(f'id="{span_id}"')
     return f"<mark {' '.join(attributes)}>"
+
+
+def span_button(view: ArticleView, span: RenderSpan) -> str:
+    """A span's control: its footnote number (drawn by CSS from data-n), a button named by number and technique and
+    described by its note; it toggles the tooltip (aria-expanded).
+
+    A <span role="button">, not a <button>: a <button> is an atomic inline, which a line may break before, leaving
+    the number alone at the start of the next line; an inline span's CSS number stays glued to the span's last
+    word, as a footnote number should. report.js gives it a button's keys (Enter, Space)."""
+    css_class = view.styles.technique_class(span.technique)
+    span_id = view.span_id(span)
+    return (f'<span class="hl-n {css_class}" id="{span_id}-btn" role="button" tabindex="0" data-span="{span_id}" '
+            f'data-t="{css_class}" data-n="{span.number}" aria-expanded="false" '
+            f'aria-label="Highlight {span.number}: {e(span.label)}" aria-describedby="{span_id}-note"></span>')
 
 
 def paragraph_tags(view: ArticleView, paragraph: Mapping[str, Any] | None) -> str:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -27,7 +28,7 @@ from ..errors import InputError
 from ..render import readable_on, technique_colour, technique_label
 from ..render.compare import failure_text, story_quotes
 from ..render.html import article_fragment, article_fragments, asset
-from ..store import StoreError
+from ..store import StoreError, published_day
 from ..taxonomy import BY_NAME, CATEGORIES, GENRES, TECHNIQUE_NAMES
 from .security import PAGE_POLICY
 
@@ -50,6 +51,29 @@ def id_path(article_id: Any) -> str:
 
 
 _env.filters["id_path"] = id_path
+
+def listed_date(item: dict[str, Any]) -> Markup:
+    """What a listing (library table, recently analysed) shows as an article's date.
+
+    A listing's `date` is the publication day, or, for an article without one the library can read, the day it was
+    first stored (so that date filters and the date sort still place it). Shown bare, that day reads as the day the
+    article was published; so: the publication day when there is one, else the article's own wording of its date
+    ("early March 2026"), else the filing day labelled "analysed ...".
+    """
+    published = str(item.get("published") or "").strip()
+    day = published_day(published) if published else None
+    if day:
+        return Markup("{}").format(day)
+    if published:
+        return Markup('<span dir="auto">{}</span>').format(published)
+    filed = str(item.get("date") or "").strip()
+    if not filed:
+        return Markup('<span class="undated">no date</span>')
+    return Markup('<span class="undated" title="No publication date was given: this is the day the article was '
+                  'first analysed">analysed {}</span>').format(escape(filed))
+
+
+_env.globals["listed_date"] = listed_date
 
 
 def _csp_hash(source: str) -> str:

@@ -24,4 +24,13 @@
     url.addEventListener("input", function () { if (url.value) { text.value = ""; file.value = ""; } });
     text.addEventListener("input", function () { if (text.value) { url.value = ""; file.value = ""; } });
   }
+  // A comparison's result is far below the filled form (~2,300 px on a phone). The form posts to the result's
+  // heading (#compare-result-title), which the browser scrolls to and focuses; but report.css scrolls smoothly, so
+  // that jump is still animating from the top of the form when the page has loaded (and is cut short by an early
+  // scroll of the user's). Jump there at once, to the same heading, with the focus on it.
+  var heading = document.getElementById("compare-result-title");
+  if (heading) {
+    heading.focus({preventScroll: true});
+    heading.scrollIntoView({block: "start", behavior: "instant"});
+  }
 })();
