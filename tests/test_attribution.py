@@ -304,3 +304,27 @@ def test_firm_roles_lower_case_offices_institutions_and_conjunctions(text, sourc
     assert {s.name: s.kind for s in found.sources} == sources
     if speaker:
         assert [q.speaker for q in found.quotes] == [speaker]
+
+
+_ENGLISH_TEXTS = [
+    "The plan was approved on Monday, according to The Washington Post.",
+    "Senator Jane Hollis told reporters that the vote would be delayed.",
+    "President Oskar Lind visited Brenn. Lind said the damage was severe.",
+    ('“We will not back down,” the POTUS tweeted on Tuesday.\nMayor Tom Berg said: "The budget is balanced."\n'
+     "«C'est fini», a déclaré le ministre.\n“It was a mistake,” said Karl Olsen, a local farmer.\n"),
+    'Mayor Tom Hale opened the bridge on Monday. Fire chief Anna Berglund praised the crews. '
+    '"We worked for three nights," she said. "It was worth it," he said later.',
+    "• This could really be said by the mayor, – said political analyst Ivan Lizan.\n",
+    "Independent researchers who saw the data said the plant was unsafe.",
+    "Selon Priya Natarajan, les trois sont stables.",
+    "Die drei sind stabil, laut Priya Natarajan.",
+    '"Our safety systems worked as designed," Drexon chief executive Paul Whitford said.',
+]
+
+
+@pytest.mark.parametrize("text", _ENGLISH_TEXTS)
+@pytest.mark.parametrize("language", ["en", "en-US", "EN", "", None, "es", "xx"])
+def test_english_no_and_unknown_languages_give_the_english_results(text, language):
+    # the other languages' rules apply only to de, fr, it, pl and ru: every other code keeps English attribution
+    assert attribute(text, language=language).to_dict(text) == attribute(text).to_dict(text)
+    assert attribution_dict(text, language=language) == attribution_dict(text)

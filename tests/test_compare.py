@@ -240,3 +240,22 @@ def test_opposite_statements_are_a_contradiction_not_a_shared_claim():
     assert item["detection"] == "heuristic" and "No toxic chemicals were found in the air" in item["reason"]
     assert [c["article"] for c in item["claims"]] == ["a", "b"]
     assert "negates" in " ".join(result["notes"])
+
+
+GERMAN_1 = ("Brücke in Talheim gesperrt\n"
+            "Die alte Brücke über die Lauter bleibt bis Oktober gesperrt. „Die Sicherheit geht vor“, sagte "
+            "Bürgermeisterin Anna Keller am Montag. Die Reparatur kostet laut Landratsamt rund zwei Millionen Euro.")
+GERMAN_2 = ("Talheimer Brücke: Sperrung bis Oktober\n"
+            "Die Brücke über die Lauter in Talheim bleibt bis Oktober zu. Die Stadt werde die Kosten nicht allein "
+            "tragen, erklärte Bürgermeisterin Anna Keller. Pendler müssen einen Umweg von zwölf Kilometern fahren.")
+
+
+def test_compare_reads_german_sources_with_the_german_rules():
+    articles = [Article(text=GERMAN_1, id="d1", outlet="Lauterbote", language="de"),
+                Article(text=GERMAN_2, id="d2", outlet="Talheimer Zeitung", language="de")]
+    result = compare(articles, analyse=False)
+    story = next(s for s in result["stories"] if s["size"] == 2)
+    keller = next(s for s in story["sources"] if "Keller" in s["name"])
+    assert keller["articles"] == ["d1", "d2"] and keller["kind"] in ("person", "official")
+    quotes = [q for a in result["articles"] for q in a.get("quotes") or []]
+    assert any("Sicherheit" in q["text"] and "Keller" in (q["speaker"] or "") for q in quotes), quotes

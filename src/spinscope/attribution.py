@@ -24,6 +24,12 @@ they fit: a cited person or official, a person only named as a sentence's subjec
 that continues the previous quote's speech in its paragraph (`"...," she said. "They only care..."`) takes that
 quote's speaker. Everything else gets speaker null (e.g. scare quotes).
 
+German, French, Italian, Polish and Russian articles (`attribute(text, language=...)` with "de", "fr", "it",
+"pl" or "ru") use rules of their own with each language's reporting words from `lexicon.attribution_words`
+("sagte", "so X", "laut", "zufolge"; "a déclaré", "a-t-il déclaré", "selon"; "ha detto", "secondo"; "powiedział",
+"według", "zdaniem"; "заявил", "по словам", "«...», — сказал X"): see `attribution_i18n`. No language, English
+or any other language keeps the English rules.
+
 All offsets are half-open character offsets into the article text.
 """
 
@@ -36,7 +42,8 @@ from typing import Any
 
 from .cluster import TITLES, Entity, named_entities
 from .lexicon import (DOCUMENT_VERBS, FOREIGN_ACCORDING_CUES, KNOWN_OUTLETS, NAME_ABBREVIATIONS,
-                      ORGANISATION_WORDS, PERSON_ROLES, REPORTING_VERBS, is_finite_verb)
+                      ORGANISATION_WORDS, PERSON_ROLES, REPORTING_VERBS, attribution_words,
+                      is_finite_verb)
 from .segment import line_bounds
 
 KINDS = ("outlet", "person", "official", "anonymous", "document")
@@ -937,8 +944,16 @@ class Attribution:
         return [s.name for s in self.sources if s.kind in kinds]
 
 
-def attribute(text: str, entities: list[Entity] | None = None) -> Attribution:
-    """Sources and quotes of one article text (`entities`: `named_entities(text)` if already computed)."""
+def attribute(text: str, entities: list[Entity] | None = None, language: str | None = None) -> Attribution:
+    """Sources and quotes of one article text (`entities`: `named_entities(text)` if already computed).
+
+    `language` (an ISO 639-1 code, as in `Article.language`) picks the rules: "de", "fr", "it", "pl" and "ru" use
+    their own reporting words (`lexicon.attribution_words`; `entities` is then not needed); English, no language
+    or any other language use the English rules."""
+    words = attribution_words(language)
+    if words is not None:
+        from .attribution_i18n import attribute_foreign  # it builds on this module's quotes and sources
+        return attribute_foreign(text, words)
     finder = _Finder(text, entities)
     finder.run()
     quote_spans = find_quote_spans(text)
@@ -985,7 +1000,7 @@ def attribute(text: str, entities: list[Entity] | None = None) -> Attribution:
     return Attribution(sources, quotes)
 
 
-def attribution_dict(text: str) -> dict[str, Any]:
+def attribution_dict(text: str, language: str | None = None) -> dict[str, Any]:
     """JSON form: {"sources": [{name, kind, spans: [{start, end}]}], "quotes": [{start, end, text, speaker,
     speaker_kind}]}."""
-    return attribute(text).to_dict(text)
+    return attribute(text, language=language).to_dict(text)

@@ -364,7 +364,7 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
         results.append(result)
 
     entities = [named_entities(article.text) for article in articles]
-    attributions = [attribute(article.text, entities[i]) for i, article in enumerate(articles)]
+    attributions = [attribute(article.text, entities[i], article.language) for i, article in enumerate(articles)]
     story_inputs = [StoryInput(article.text, article.published,
                                [s.key for s in attributions[i].sources if s.kind in ("outlet", "person", "official")],
                                entities[i])

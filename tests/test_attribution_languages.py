@@ -1,0 +1,162 @@
+"""Attribution in German, French, Italian, Polish and Russian articles: the language picks its own reporting words.
+
+Every sentence here is written for the test (none comes from a corpus). Offsets are checked by reading them back and,
+for a few, by their numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.attribution import attribute, attribution_dict
+from spinscope.lexicon import attribution_words
+
+
+def _sources(text: str, language: str) -> dict[str, tuple[str, list[str]]]:
+    """name -> (kind, [mention texts read back through the offsets])."""
+    return {s.name: (s.kind, [text[m.start:m.end] for m in s.mentions])
+            for s in attribute(text, language=language).sources}
+
+
+def _quotes(text: str, language: str) -> list[tuple[str, str | None, str | None]]:
+    return [(text[q.start:q.end], q.speaker, q.speaker_kind) for q in attribute(text, language=language).quotes]
+
+
+@pytest.mark.parametrize("language, text, name, kind, mention", [
+    # German
+    ("de", "Die Stadt werde die Kosten tragen, sagte Bürgermeisterin Anna Keller.", "Bürgermeisterin Anna Keller",
+     "official", "Bürgermeisterin Anna Keller"),
+    ("de", "Die Brücke sei sicher, so Jörg Müller.", "Jörg Müller", "person", "Jörg Müller"),
+    ("de", "Laut Polizei wurde niemand verletzt.", "Polizei", "official", "Polizei"),
+    ("de", "Nach Angaben von Jörg Müller brannte es drei Stunden.", "Jörg Müller", "person", "Jörg Müller"),
+    ("de", "Die Straße bleibt gesperrt, teilte die Polizei am Dienstag mit.", "die Polizei", "official",
+     "die Polizei"),
+    ("de", "Stadtsprecherin Eva Brandt erklärte, der Markt öffne am Freitag.", "Stadtsprecherin Eva Brandt",
+     "official", "Stadtsprecherin Eva Brandt"),
+    ("de", "Dem Gutachten zufolge ist die Brücke marode.", "Dem Gutachten", "document", "Dem Gutachten"),
+    # French
+    ("fr", "Le pont sera reconstruit, a déclaré le maire de Lyon, Paul Martin.", "Paul Martin", "official",
+     "Paul Martin"),
+    ("fr", "Selon la police, personne n'a été blessé.", "la police", "official", "la police"),
+    ("fr", "D'après Hélène Dubois, le pont est sûr.", "Hélène Dubois", "person", "Hélène Dubois"),
+    ("fr", "Le maire a affirmé que les travaux dureraient un an.", "Le maire", "official", "Le maire"),
+    ("fr", "Les travaux dureront un an, explique l'architecte Claire Roux.", "Claire Roux", "person", "Claire Roux"),
+    # Italian
+    ("it", "Il ponte sarà ricostruito, ha detto il sindaco Marco Rossi.", "Marco Rossi", "official", "Marco Rossi"),
+    ("it", "Secondo la polizia, nessuno è rimasto ferito.", "la polizia", "official", "la polizia"),
+    ("it", "La ministra Lucia Bianchi ha dichiarato che il ponte è sicuro.", "Lucia Bianchi", "official",
+     "Lucia Bianchi"),
+    ("it", "Il traffico è tornato normale, ha spiegato un portavoce della prefettura.",
+     "un portavoce della prefettura", "anonymous", "un portavoce della prefettura"),
+    # Polish
+    ("pl", "Most zostanie odbudowany – powiedział burmistrz Łukasz Nowak.", "Łukasz Nowak", "official",
+     "Łukasz Nowak"),
+    ("pl", "Według policji nikt nie został ranny.", "policji", "official", "policji"),
+    ("pl", "Zdaniem ekspertów most jest bezpieczny.", "ekspertów", "anonymous", "ekspertów"),
+    ("pl", "Anna Kowalska stwierdziła, że most jest bezpieczny.", "Anna Kowalska", "person", "Anna Kowalska"),
+    # Russian
+    ("ru", "Мост будет восстановлен, — сказал мэр Иван Иванов.", "Иван Иванов", "official", "Иван Иванов"),
+    ("ru", "По данным полиции, никто не пострадал.", "полиции", "official", "полиции"),
+    ("ru", "Полиция сообщила, что водитель скрылся.", "Полиция", "official", "Полиция"),
+    ("ru", "Мост безопасен, заявила министр транспорта Мария Петрова.", "Мария Петрова", "official",
+     "Мария Петрова"),
+])
+def test_sources_by_language(language, text, name, kind, mention):
+    found = _sources(text, language)
+    assert name in found, found
+    assert found[name] == (kind, [mention])
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Die Stadt plant neue Radwege, die Kosten steigen weiter."),
+    ("de", "Das erklärte Ziel der Stadt ist ein neuer Bahnhof."),  # an adjective, not a verb
+    ("de", "Seinen Worten zufolge steigen die Kosten."),  # "his words": no one named
+    ("fr", "Le pont a été fermé mardi pour des travaux."),
+    ("fr", "Ce qui explique la hausse des prix, c'est la sécheresse."),
+    ("it", "Il ponte è stato chiuso martedì per lavori."),
+    ("pl", "Most zamknięto we wtorek z powodu remontu."),
+    ("pl", "Jego zdaniem Polska potrzebuje nowych mostów."),  # "in his opinion": no one named
+    ("ru", "Мост закрыли во вторник на ремонт."),
+])
+def test_sentences_without_a_source(language, text):
+    assert attribute(text, language=language).sources == []
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("de", "„Wir bauen die Brücke neu“, sagte Stadtsprecher Jörg Müller. „Sie wird im Mai fertig.“",
+     [("Wir bauen die Brücke neu", "Stadtsprecher Jörg Müller", "official"),
+      ("Sie wird im Mai fertig.", "Stadtsprecher Jörg Müller", "official")]),
+    ("de", "Anna Keller besuchte die Baustelle. „Alles läuft nach Plan“, sagte sie.",
+     [("Alles läuft nach Plan", "Anna Keller", "person")]),
+    ("de", "»Das ist ein guter Tag«, so Keller.", [("Das ist ein guter Tag", "Keller", "person")]),
+    ("de", "Müller sagte: „Wir sind bereit.“", [("Wir sind bereit.", "Müller", "person")]),
+    ("fr", "« Le pont sera reconstruit », a déclaré le maire de Lyon, Paul Martin.",
+     [("Le pont sera reconstruit", "Paul Martin", "official")]),
+    ("fr", "Le maire Paul Martin a visité le chantier. « Tout ira bien », a-t-il déclaré.",
+     [("Tout ira bien", "Paul Martin", "official")]),
+    ("fr", "Selon Hélène Dubois, « rien n'est perdu ».", [("rien n'est perdu", "Hélène Dubois", "person")]),
+    ("it", "«Il ponte sarà ricostruito», ha detto il sindaco Marco Rossi.",
+     [("Il ponte sarà ricostruito", "Marco Rossi", "official")]),
+    ("it", "Il sindaco Marco Rossi ha dichiarato: «Siamo pronti».", [("Siamo pronti", "Marco Rossi", "official")]),
+    ("pl", "„Most zostanie odbudowany” – powiedział burmistrz Łukasz Nowak.",
+     [("Most zostanie odbudowany", "Łukasz Nowak", "official")]),
+    ("pl", "Anna Kowalska odwiedziła budowę. „Wszystko idzie dobrze” – powiedziała.",
+     [("Wszystko idzie dobrze", "Anna Kowalska", "person")]),
+    ("ru", "«Мост будет восстановлен», — сказал мэр Иван Иванов.",
+     [("Мост будет восстановлен", "Иван Иванов", "official")]),
+    ("ru", "— Мы готовы, — заявила Мария Петрова.", [("Мы готовы", "Мария Петрова", "person")]),
+    ("ru", "Иван Иванов заявил, что мост безопасен. «Мы готовы», — сказал он.",
+     [("Мы готовы", "Иван Иванов", "person")]),
+    # a scare quote keeps no speaker
+    ("de", "Die Stadt nennt den Plan „mutig“ und baut weiter.", [("mutig", None, None)]),
+    ("fr", "La ville parle d'un « projet audacieux » et continue.", [("projet audacieux", None, None)]),
+])
+def test_quote_speakers_by_language(language, text, expected):
+    assert _quotes(text, language) == expected
+
+
+def test_exact_offsets_with_non_ascii_names():
+    text = "„Wir sind bereit“, sagte Stadtsprecher Jörg Müller."
+    result = attribution_dict(text, language="de")
+    assert result["sources"] == [{"name": "Stadtsprecher Jörg Müller", "kind": "official",
+                                  "spans": [{"start": 25, "end": 50}]}]
+    assert result["quotes"] == [{"start": 1, "end": 16, "text": "Wir sind bereit",
+                                 "speaker": "Stadtsprecher Jörg Müller", "speaker_kind": "official"}]
+    polish = "Most jest bezpieczny – powiedział Łukasz Wiśniewski."
+    assert [(s.mentions[0].start, s.mentions[0].end) for s in attribute(polish, language="pl").sources] == [(34, 51)]
+    assert polish[34:51] == "Łukasz Wiśniewski"
+
+
+def test_spaced_french_guillemets_have_exact_offsets():
+    text = "« Nous sommes prêts », a déclaré Paul Martin."
+    quote, = attribute(text, language="fr").quotes
+    assert (quote.start, quote.end, text[quote.start:quote.end]) == (2, 19, "Nous sommes prêts")
+    assert quote.speaker == "Paul Martin"
+
+
+def test_inflected_names_merge_into_one_source():
+    polish = "Jan Kowalski powiedział, że most jest bezpieczny. Według Kowalskiego remont potrwa rok."
+    assert _sources(polish, "pl") == {"Jan Kowalski": ("person", ["Jan Kowalski", "Kowalskiego"])}
+    russian = "Иван Иванов заявил, что мост безопасен. По словам Иванова, ремонт займет год."
+    assert _sources(russian, "ru") == {"Иван Иванов": ("person", ["Иван Иванов", "Иванова"])}
+
+
+def test_an_outlet_after_a_verb_of_speech_is_whom_the_speaker_told():
+    text = "Мост безопасен, заявил газете «Известия» мэр Иван Иванов."
+    assert [(s.name, s.kind) for s in attribute(text, language="ru").sources] == [("Иван Иванов", "official")]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("de", "de"), ("de-AT", "de"), ("FR", "fr"), ("it_IT", "it"), ("pl", "pl"), ("ru", "ru"),
+    ("en", None), ("", None), (None, None), ("es", None), ("xx", None),
+])
+def test_the_language_code_selects_its_word_lists(language, expected):
+    words = attribution_words(language)
+    assert (words.language if words else None) == expected
+
+
+def test_no_or_unknown_language_keeps_the_english_rules():
+    german = "Die Stadt werde die Kosten tragen, sagte Bürgermeisterin Anna Keller."
+    assert attribute(german).sources == attribute(german, language="es").sources == []
+    english = "Three workers were hurt, Mayor Tom Hale said. “We will rebuild,” he said."
+    for language in (None, "", "en", "en-GB", "es"):
+        assert attribute(english, language=language).to_dict(english) == attribute(english).to_dict(english)
