@@ -160,3 +160,25 @@ def test_no_or_unknown_language_keeps_the_english_rules():
     english = "Three workers were hurt, Mayor Tom Hale said. “We will rebuild,” he said."
     for language in (None, "", "en", "en-GB", "es"):
         assert attribute(english, language=language).to_dict(english) == attribute(english).to_dict(english)
+
+
+def test_unnamed_source_keys_leave_out_the_languages_articles_elided_or_not():
+    from spinscope.attribution import SourceMention, merge_sources
+    from spinscope.lexicon import attribution_words
+
+    # the key is what matches a source across outlets (compare): "dem" and "l'" are no part of it
+    mentions = [SourceMention(0, 15, "dem Landratsamt", "official", "")]
+    assert [s.key for s in merge_sources(mentions, attribution_words("de").determiners)] == ["~landratsamt"]
+    french = [SourceMention(0, 10, "l'Élysée", "official", "")]
+    assert [s.key for s in merge_sources(french, attribution_words("fr").determiners)] == ["~élysée"]
+    # without the language's determiners "dem" is a word of the source like any other
+    assert [s.key for s in merge_sources(mentions)] == ["~dem_landratsamt"]
+
+
+def test_one_word_unnamed_sources_of_an_article_are_one_source():
+    from spinscope.attribution import attribute
+
+    text = ("Police said the road was closed. Police said it would reopen on Friday. The witness said she saw "
+            "smoke, and the witness later said she called for help.")
+    names = [(s.name, len(s.mentions)) for s in attribute(text).sources]
+    assert names == [("Police", 2), ("The witness", 2)], names

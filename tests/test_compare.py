@@ -247,15 +247,19 @@ GERMAN_1 = ("Brücke in Talheim gesperrt\n"
             "Bürgermeisterin Anna Keller am Montag. Die Reparatur kostet laut Landratsamt rund zwei Millionen Euro.")
 GERMAN_2 = ("Talheimer Brücke: Sperrung bis Oktober\n"
             "Die Brücke über die Lauter in Talheim bleibt bis Oktober zu. Die Stadt werde die Kosten nicht allein "
-            "tragen, erklärte Bürgermeisterin Anna Keller. Pendler müssen einen Umweg von zwölf Kilometern fahren.")
+            "tragen, erklärte Bürgermeisterin Anna Keller. Die Reparatur kostet dem Landratsamt zufolge zwei "
+            "Millionen Euro.")
 
 
-def test_compare_reads_german_sources_with_the_german_rules():
+def test_compare_reads_german_sources_with_the_german_rules_and_merges_them_across_outlets():
     articles = [Article(text=GERMAN_1, id="d1", outlet="Lauterbote", language="de"),
                 Article(text=GERMAN_2, id="d2", outlet="Talheimer Zeitung", language="de")]
     result = compare(articles, analyse=False)
     story = next(s for s in result["stories"] if s["size"] == 2)
     keller = next(s for s in story["sources"] if "Keller" in s["name"])
     assert keller["articles"] == ["d1", "d2"] and keller["kind"] in ("person", "official")
+    # "laut Landratsamt" and "dem Landratsamt zufolge": one source, the article is no part of it
+    office = [s for s in story["sources"] if "Landratsamt" in s["name"]]
+    assert len(office) == 1 and office[0]["articles"] == ["d1", "d2"], story["sources"]
     quotes = [q for a in result["articles"] for q in a.get("quotes") or []]
     assert any("Sicherheit" in q["text"] and "Keller" in (q["speaker"] or "") for q in quotes), quotes

@@ -509,10 +509,12 @@ def _full_name(source: Source, entities: list[Entity]) -> str:
     return best if len(best) >= len(source.name) else source.name
 
 
-def merge_sources(mentions: list[SourceMention]) -> list[Source]:
+def merge_sources(mentions: list[SourceMention], determiners: frozenset[str] = frozenset()) -> list[Source]:
     """One `Source` per cited source: a name merges with longer forms of it ("Trump" -> "Donald Trump"), an
     acronym with the name it abbreviates ("WP" -> "Washington Post"); unnamed sources merge on their last two
-    words ("three former officials" / "the former officials")."""
+    words ("three former officials" / "the former officials"). `determiners`: another language's articles, left
+    out of unnamed sources' keys as "the" is ("dem Landratsamt" / "Landratsamt", "l'Assemblée" / "Assemblée")."""
+    elided = tuple(d for d in determiners if d.endswith(("'", "’")))
     # an unnamed official source ("police", "the ministry") has no name key: it merges as the unnamed do
     named = [m for m in mentions if m.kind in ("outlet", "person", "official") and m.key]
     unnamed = [m for m in mentions if m not in named]
@@ -535,9 +537,13 @@ def merge_sources(mentions: list[SourceMention]) -> list[Source]:
             target.kind = mention.kind
     for mention in sorted(unnamed, key=lambda m: -len(_words(m.name))):
         words = [w for w in _words(mention.name) if w not in _QUANTIFIERS and not w.isdigit()]
+        if determiners:
+            bare = [w[len(d):] if (d := next((e for e in elided if w.startswith(e) and len(w) > len(e)), "")) else w
+                    for w in words]
+            words = [w for w in bare if w not in determiners] or words
         key = "~" + "_".join(words)
         target = next((s for s in sources if s.kind == mention.kind and s.key.startswith("~")
-                       and set(words) <= set(s.key[1:].split("_")) and words[-1:] == s.key.split("_")[-1:]),
+                       and set(words) <= set(s.key[1:].split("_")) and words[-1:] == s.key[1:].split("_")[-1:]),
                       None)
         if target is None:
             target = Source(mention.name, mention.kind, key)

@@ -1057,7 +1057,7 @@ def attribute_foreign(original: str, words: AttributionWords) -> Attribution:
         quotes.append(Quote(start, end, name, kind))
     quotes.sort(key=lambda q: (q.start, q.end))
     unique = {(m.start, m.end, m.kind): m for m in finder.mentions}
-    sources = merge_sources(list(unique.values()))
+    sources = merge_sources(list(unique.values()), words.determiners)
     for source in sources:
         if source.kind in ("outlet", "person", "official") and source.key:
             full = _foreign_full_name(source, finder)

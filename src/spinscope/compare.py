@@ -421,7 +421,8 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
             "words, named entities, cited sources and dates; cohesion is the mean similarity of a story's "
             "article pairs.",
             f"Contradictions are found by a heuristic ({CONTRADICTION_RULE}); check them against the texts.",
-            "Sources and quotes are found by rules (attribution phrases and quote marks), English first.",
+            "Sources and quotes are found by rules (attribution phrases and quote marks) for English, German, French, "
+            "Italian, Polish and Russian; articles in other languages get the English rules.",
             "Outlet names come from the article metadata, else its web address, copyright line or file name.",
         ],
         "warnings": warnings,
