@@ -12,13 +12,30 @@ TEXT = ("Harbour repairs start in April\n\nThe port authority said on Monday tha
         "in April and last nine months.\n\nOne lane will stay open in each direction, the statement said.\n")
 
 
-def test_missing_models_give_warnings_not_errors(tmp_path):
-    article = Pipeline(Settings(model_dir=tmp_path))(Article(text=TEXT))
+@pytest.fixture()
+def genre_only(tmp_path):
+    """A model folder with the shipped genre model and no technique or frame model."""
+    from spinscope.settings import PACKAGED_MODELS
+
+    (tmp_path / "genre").symlink_to(PACKAGED_MODELS / "genre", target_is_directory=True)
+    return tmp_path
+
+
+def test_missing_models_give_warnings_not_errors(genre_only):
+    article = Pipeline(Settings(model_dir=genre_only))(Article(text=TEXT))
     assert article.language == "en"
     assert [p.line for p in article.paragraphs] == [1, 3, 5]
     assert any("techniques" in w for w in article.warnings)
-    assert article.spans == []
+    assert article.spans == [] and article.genre is not None
     assert article.to_dict()["summary"]["propaganda_score"] is None  # not analysed is not "scores 0"
+
+
+@pytest.mark.parametrize("where", ["empty", "missing"])
+def test_a_model_folder_without_any_model_is_a_model_error(tmp_path, where):
+    folder = tmp_path if where == "empty" else tmp_path / "nowhere"
+    with pytest.raises(ModelError, match=r"^no Spinscope model in .*techniques/, genre/, frames/") as error:
+        analyze(TEXT, settings=Settings(model_dir=folder))
+    assert "\n" not in str(error.value)
 
 
 def test_unsupported_language_runs_no_language_models():
@@ -30,8 +47,8 @@ def test_unsupported_language_runs_no_language_models():
     assert any("not supported" in w for w in article.warnings)
 
 
-def test_forced_language_is_used(tmp_path):
-    article = Pipeline(Settings(model_dir=tmp_path, language="fr"))(Article(text=TEXT))
+def test_forced_language_is_used(genre_only):
+    article = Pipeline(Settings(model_dir=genre_only, language="fr"))(Article(text=TEXT))
     assert article.language == "fr"
 
 
@@ -99,7 +116,7 @@ from concurrent.futures import ThreadPoolExecutor
 from spinscope import Pipeline, ingest
 from spinscope.settings import Settings
 
-pipeline = Pipeline(Settings(model_dir=sys.argv[1])).warm_up()
+pipeline = Pipeline(Settings(model_dir=sys.argv[1], components=())).warm_up()  # language detection only
 with ThreadPoolExecutor(4) as pool:
     print(" ".join(pool.map(lambda _: pipeline(ingest.from_text({TEXT!r})).language, range(4))))
 """
@@ -140,11 +157,11 @@ def test_a_component_folder_holding_another_components_model_is_a_model_error(tm
 def test_a_pipeline_reads_text_and_paths_as_analyze_does(tmp_path):
     path = tmp_path / "story.txt"
     path.write_text(TEXT)
-    pipeline = Pipeline(Settings(model_dir=tmp_path))
+    pipeline = Pipeline(Settings(model_dir=tmp_path, components=()))  # reading only: no models needed
     assert pipeline(TEXT).text == TEXT and pipeline(TEXT).id == analyze(TEXT, pipeline.settings).id
     assert pipeline(path).text == TEXT and pipeline(str(path)).source == str(path)
     with pytest.raises(InputError, match="over the 10-character"):  # read with the pipeline's own settings
-        Pipeline(Settings(model_dir=tmp_path, max_input_chars=10))(TEXT)
+        Pipeline(Settings(model_dir=tmp_path, components=(), max_input_chars=10))(TEXT)
 
 
 @pytest.mark.parametrize("text, says", [

@@ -47,6 +47,10 @@ def _load_components(model_dir: Path, names: tuple[str, ...], span_encoder: bool
         if not span_encoder and "encoder_weight" in detector.get_params():
             detector.set_params(encoder_weight=0.0)  # this cache entry's own copy: the CRF tagger alone
         loaded.append((name, detector, ""))
+    if names and all(detector is None for _, detector, _ in loaded):
+        # a wrong --model-dir would otherwise give "results" with no models in them and exit 0
+        raise ModelError(f"no Spinscope model in {model_dir}: none of {', '.join(n + '/' for n in names)} holds a "
+                         f"{PARAMS_FILE}; give a folder that `spinscope train` wrote models into")
     return tuple(loaded)
 
 
@@ -89,10 +93,13 @@ class Pipeline:
                 article.warnings.append(f"the input's language field: {exc}; the language was detected instead")
         article.language = language or detect_language(article.text)
         supported = article.language in SUPPORTED
-        if not supported:
+        if not article.language:  # too little text to tell, not an unsupported language
             article.warnings.append(
-                f"language {article.language or 'unknown'!r} is not supported; only language-independent "
-                "results are given")
+                "the language could not be detected (too little text); only language-independent results are "
+                "given: name it (--lang de, or \"language\": \"de\" in the API)")
+        elif not supported:
+            article.warnings.append(
+                f"language {article.language!r} is not supported; only language-independent results are given")
         for name, detector, problem in self.components:
             if detector is None:
                 article.warnings.append(problem)

@@ -348,9 +348,14 @@ class Store:
             return list(conn.execute(sa.select(articles.c.outlet).distinct().order_by(articles.c.outlet)).scalars())
 
     def stats(self) -> dict[str, Any]:
-        """Technique distribution per outlet and per month (month of the article date), with article counts and
-        mean propaganda score, so charts can show both raw counts and rates per article."""
-        month = func.substr(articles.c.article_date, 1, 7)
+        """Technique distribution per outlet and per publication month, with article counts and mean propaganda
+        score, so charts can show both raw counts and rates per article.
+
+        `months` holds only articles with a publication day (`published_day`): an undated article (no date, or
+        one in words such as "early March 2026") is filed under the day it was first stored, but that day is not
+        its publication month, so it is counted in `undated` instead (and, like every article, in the totals
+        and per outlet). `sum(months' articles) + undated's articles == total_articles`.
+        """
         with self._snapshot() as conn:  # one read transaction: every query sees the same articles
             totals = {r.technique: r.n for r in conn.execute(
                 sa.select(spans.c.technique, func.count().label("n")).group_by(spans.c.technique))}
@@ -361,30 +366,52 @@ class Store:
                 sa.select(articles.c.outlet, spans.c.technique, func.count().label("n"))
                 .select_from(spans.join(articles, spans.c.article_id == articles.c.id))
                 .group_by(articles.c.outlet, spans.c.technique)).all()
-            month_rows = conn.execute(sa.select(month.label("month"), func.count().label("n"),
-                                                func.avg(articles.c.score).label("mean_score"))
-                                      .group_by(month).order_by(month)).all()
-            month_techniques = conn.execute(
-                sa.select(month.label("month"), spans.c.technique, func.count().label("n"))
+            # grouped by the `published` text (a few distinct values per day at most): its month is read in
+            # Python with `published_day`, the very rule that gave the article its `article_date`
+            published_rows = conn.execute(sa.select(articles.c.published, func.count().label("n"),
+                                                    func.count(articles.c.score).label("scored"),
+                                                    func.sum(articles.c.score).label("score_sum"))
+                                          .group_by(articles.c.published)).all()
+            published_techniques = conn.execute(
+                sa.select(articles.c.published, spans.c.technique, func.count().label("n"))
                 .select_from(spans.join(articles, spans.c.article_id == articles.c.id))
-                .group_by(month, spans.c.technique)).all()
+                .group_by(articles.c.published, spans.c.technique)).all()
         by_outlet = {r.outlet: {"outlet": r.outlet, "articles": r.n, "mean_score": _round(r.mean_score),
                                 "techniques": {}} for r in outlet_rows}
         # a group the article counts do not have (a database that gives no snapshot) is left out, not a KeyError
         for r in outlet_techniques:
             if r.outlet in by_outlet:
                 by_outlet[r.outlet]["techniques"][r.technique] = r.n
-        by_month = {r.month: {"month": r.month, "articles": r.n, "mean_score": _round(r.mean_score),
-                              "techniques": {}} for r in month_rows}
-        for r in month_techniques:
-            if r.month in by_month:
-                by_month[r.month]["techniques"][r.technique] = r.n
+
+        def month_of(published: str) -> str | None:
+            day = published_day(published)
+            return day[:7] if day else None
+
+        groups: dict[str | None, dict[str, Any]] = {}  # month, or None for the undated articles
+        for r in published_rows:
+            group = groups.setdefault(month_of(r.published), {"articles": 0, "scored": 0, "score_sum": 0.0,
+                                                               "techniques": {}})
+            group["articles"] += r.n
+            group["scored"] += r.scored
+            group["score_sum"] += r.score_sum or 0.0
+        counted = {r.published for r in published_rows}  # (as above: spans of articles not counted are left out)
+        for r in published_techniques:
+            group = groups.get(month_of(r.published)) if r.published in counted else None
+            if group is not None:
+                group["techniques"][r.technique] = group["techniques"].get(r.technique, 0) + r.n
+
+        def counts(group: dict[str, Any] | None) -> dict[str, Any]:
+            group = group or {"articles": 0, "scored": 0, "score_sum": 0.0, "techniques": {}}
+            mean = group["score_sum"] / group["scored"] if group["scored"] else None
+            return {"articles": group["articles"], "mean_score": _round(mean), "techniques": group["techniques"]}
+
         return {
             "total_articles": sum(r.n for r in outlet_rows),
             "total_spans": sum(totals.values()),
             "techniques": dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))),
             "outlets": list(by_outlet.values()),
-            "months": list(by_month.values()),
+            "months": [dict(month=month, **counts(groups[month])) for month in sorted(m for m in groups if m)],
+            "undated": counts(groups.get(None)),
         }
 
     # -- re-analysis -----------------------------------------------------------------------------------------

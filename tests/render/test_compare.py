@@ -70,3 +70,30 @@ def test_html_report_lists_each_story_quote_with_its_speaker():
     page = compare_to_html(result)
     assert "Direct quotes (2)" in page and "“We acted fast,” — Ann Cole" in page
     assert "“Never” — no speaker found" in page
+
+
+def test_html_report_tables_and_charts_scroll_in_named_focusable_boxes_and_charts_have_a_text():
+    """On a phone the side-by-side table and the 880-px charts widened the page to 916 px; each now scrolls in its
+    own box, a named region in the Tab order (axe's "scrollable-region-focusable"); the charts, role="img", had no
+    text alternative (axe's "svg-img-alt")."""
+    import re
+
+    story = {"id": "story-1", "label": ["Dunmore"],
+             "articles": [{"id": "a", "outlet": "Dunmore Ledger", "title": "Robbery"},
+                          {"id": "b", "outlet": "Harbour Herald", "title": "Arrests"}],
+             "profiles": [{"article": "a", "outlet": "Dunmore Ledger", "technique_density": {"Doubt": 2.5},
+                           "technique_counts": {"Doubt": 1}, "sources": {"by_kind": {"official": 2}}},
+                          {"article": "b", "outlet": "Harbour Herald", "technique_density": {"Doubt": 1.0},
+                           "technique_counts": {"Doubt": 1}, "sources": {"by_kind": {"anonymous": 1}}}],
+             "sources": [{"name": "Police", "kind": "official", "articles": ["a", "b"], "mentions": 2}]}
+    html = compare_to_html({"stories": [story], "articles": story["articles"]})
+    regions = re.findall(r'<div class="scroll" role="region" aria-label="([^"]*)" tabindex="0">', html)
+    assert regions == ["story-1: outlets side by side", "story-1: technique density per outlet",
+                       "story-1: technique counts and density", "story-1: sources cited per outlet",
+                       "story-1: sources cited"]
+    assert html.count("<table") == 3 and html.count("<svg") == 2  # each of them in one of the boxes
+    labels = re.findall(r'<svg role="img" aria-label="([^"]*)"', html)
+    assert labels == ["story-1: technique density per outlet: Dunmore Ledger 2.5 spans/1k words; Harbour Herald "
+                      "1.0 spans/1k words",
+                      "story-1: sources cited per outlet: Dunmore Ledger 2.0 sources; Harbour Herald 1.0 sources"]
+    assert ".scroll{overflow-x:auto" in html and ".scroll:focus-visible{outline:3px" in html

@@ -555,3 +555,51 @@ def test_highlighted_text_keeps_4_5_to_1_contrast_in_light_and_dark_mode():
             behind = [p * (1 - mix) + c * mix for p, c in zip(paper, colour)]
             high, low = sorted((luminance(ink), luminance(behind)), reverse=True)
             assert (high + 0.05) / (low + 0.05) >= 4.5, (technique, block[:20])
+
+
+def landmark_names(root: Node) -> list[str]:
+    """The accessible names of the named landmarks: sections and asides with a label, and role="region"."""
+    return [n.attrs.get("aria-label") for n in root.iter()
+            if (n.tag in ("section", "aside", "nav") or n.attrs.get("role") == "region") and n.attrs.get("aria-label")]
+
+
+def test_several_articles_on_one_page_give_each_landmark_a_name_of_its_own():
+    """axe's "landmark-unique": with several articles on a page (a report of many, the compare page), each one's
+    "Article text", "Article overview", ... regions were named alike; a screen reader's landmark list then offers
+    five "Article text" and cannot tell them apart. Same title and outlet twice: the number still tells them apart."""
+    from spinscope.render.html import article_fragments
+
+    first, second = sample(), sample()  # two articles alike, down to their outlet
+    third = make_result("Another text, fully different.", title="Second one")
+    for page in (to_html([first, second, third]), "".join(article_fragments([first, second, third],
+                                                                             top_level=False)[0])):
+        names = landmark_names(parse(page))
+        assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+        assert "Article text, article 1 (The Daily Example)" in names
+        assert "Article text, article 2 (The Daily Example)" in names
+        assert "Article text, article 3 (Second one)" in names  # no outlet: its title
+        assert "Numbered highlights, article 2 (The Daily Example)" in names
+    # one article on its page keeps the plain names
+    names = landmark_names(parse(to_html([first])))
+    assert {"Article text", "Article overview", "Techniques highlighted", "Numbered highlights",
+            "Techniques found"} <= set(names)
+
+
+def test_wide_tables_sit_in_named_focusable_scroll_boxes():
+    """axe's "scrollable-region-focusable": on a phone the summary and contents tables are wider than the screen
+    (they widened the whole page to 438-458 px on a 375 px one). Each now scrolls in its own box, which keyboard
+    users must be able to focus to scroll: a region with a name, in the Tab order, with a focus ring."""
+    for page, expected in ((to_html([sample()]), ["Techniques found"]),
+                           (to_html([sample(), make_result("Another text.", title="Second one")]),
+                            ["Contents table", "Techniques found, article 1 (The Daily Example)"])):
+        root = parse(page)
+        boxes = root.find_all("div", cls="scroll-region")
+        assert [b.attrs.get("aria-label") for b in boxes] == expected
+        for box in boxes:
+            assert box.attrs.get("role") == "region" and box.attrs.get("tabindex") == "0"
+            assert [c.tag for c in box.children if isinstance(c, Node)] == ["table"]
+        # every table of the page is in such a box
+        assert all(any(a.attrs.get("role") == "region" for a in t.ancestors()) for t in root.find_all("table"))
+    css = asset("report.css")
+    assert re.search(r"\.scroll-region \{[^}]*overflow-x: auto", css)
+    assert re.search(r"\.scroll-region:focus-visible \{[^}]*outline: 3px solid", css)

@@ -415,3 +415,47 @@ def test_the_tooltip_of_a_stack_of_highlights_stays_inside_the_viewport(open_rep
         page.evaluate("document.activeElement.blur()")
         page.wait_for_selector("#spinscope-tip", state="hidden", timeout=3000)
     assert page.problems == []
+
+
+def test_on_a_phone_the_reports_wide_tables_scroll_in_their_box_from_the_keyboard(open_report):
+    """On a 375 px screen the contents and summary tables widened the whole page (to 438-458 px). Each now
+    scrolls in its own box: Tab stops on it (named, with the focus ring) and the arrow keys scroll it; on a wide
+    screen, where it fits, the box is no Tab stop (report.js)."""
+    def result(title: str, outlet: str) -> dict:
+        text = "The council's outrageous, disastrous decision shocked residents.\nRules are rules, the mayor said."
+        article = segment(Article(text=text, title=title, outlet=outlet, language="en"))
+        article.add_span(text.index("outrageous"), text.index(" decision"), "Exaggeration-Minimisation", 0.83)
+        article.add_span(text.index("Rules"), text.index(", the"), "Conversation_Killer", 0.8)
+        return article.to_dict()
+
+    page = open_report(to_html([result("Council decision shocks residents", "The Morning Chronicle"),
+                                result("Residents shocked by council", "Evening Standard-Gazette")]))
+    page.set_viewport_size({"width": 375, "height": 667})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376  # the page itself does not scroll sideways
+    page.wait_for_function("() => document.querySelector('.toc .scroll-region').getAttribute('tabindex') === '0'",
+                           timeout=3000)
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the contents table's box, before the links inside it
+    focused = page.evaluate("""() => { const a = document.activeElement, s = getComputedStyle(a);
+        return [a.matches('.toc .scroll-region[role=region]'), a.getAttribute('aria-label'),
+                s.outlineStyle + ' ' + s.outlineWidth, a.scrollWidth - a.clientWidth]; }""")
+    assert focused[:3] == [True, "Contents table", "solid 3px"] and focused[3] > 20, focused
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 20", timeout=3000)
+    for _ in range(8):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.activeElement.scrollLeft === 0", timeout=3000)
+    assert page.evaluate("window.scrollX") == 0  # the box scrolled, not the page
+    # every article's technique table is such a box too, named after its article
+    names = page.evaluate("[...document.querySelectorAll('.summary .scroll-region')].map(b => b.getAttribute("
+                          "'aria-label'))")
+    assert len(names) == 2 and len(set(names)) == 2 and all(n.startswith("Techniques found, article ") for n in names)
+    page.evaluate("document.activeElement.blur()")
+    page.set_viewport_size({"width": 1280, "height": 900})  # wide enough for the tables: nothing to scroll
+    page.wait_for_function("() => !document.querySelector('.toc .scroll-region').hasAttribute('tabindex')",
+                           timeout=3000)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.toc a')")
+    assert page.problems == []

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from spinscope.settings import Settings
 from spinscope.taxonomy import BY_NAME
 from spinscope.web.app import create_app
 from web_helpers import SAMPLE_ARTICLE
@@ -68,6 +69,21 @@ def test_analyze_text_returns_the_canonical_result_and_stores_it(client):
     assert client.get(f"/api/articles/{result['id']}").json() == result
 
 
+def test_the_language_of_a_text_too_short_to_detect_can_be_given(tmp_path):
+    headline = {"text": "Brücke gesperrt", "store": False}
+    # the shipped models, and the language detected per request (the other tests' server forces English)
+    with TestClient(create_app(Settings(), tmp_path / "db.sqlite")) as client:
+        guessed = client.post("/api/analyze", json=headline).json()
+        assert not guessed["language"] and not guessed["models"]
+        assert any("could not be detected" in w and '"language": "de"' in w for w in guessed["warnings"])
+        for given in (client.post("/api/analyze", json={**headline, "language": "DE"}),
+                      client.post("/api/analyze", data={"text": headline["text"], "language": "de"})):
+            result = given.json()
+            assert given.status_code == 200 and result["language"] == "de", result
+            assert set(result["models"]) == {"techniques", "genre", "frames"}
+            assert not any("could not be detected" in w for w in result["warnings"])
+
+
 def test_analyze_without_storing(client):
     result = analyse(client, store=False)
     assert result["spans"]
@@ -117,6 +133,8 @@ def test_bad_uploads_and_forms_get_clear_errors(client, files, data, status, mes
     ({}, 422, "give 'text'"),
     ({"text": 12}, 422, "text"),
     ({"text": "fine", "colour": "red"}, 422, "colour"),
+    ({"text": "fine", "language": "german"}, 422, "ISO 639-1"),
+    ({"text": "fine", "language": "ge"}, 422, "'de'"),
 ])
 def test_json_input_errors(client, body, status, message):
     response = client.post("/api/analyze", json=body)

@@ -284,3 +284,108 @@ def test_on_the_article_page_a_stack_of_highlights_has_its_tooltip_inside_a_phon
     finally:
         context.close()
         store.delete("stacked-story")  # the module's other tests search this library
+
+
+FOCUSED = """() => { const a = document.activeElement, s = getComputedStyle(a);
+    return {region: a.matches('.scroll-region[role=region]'), label: a.getAttribute('aria-label'),
+            outline: s.outlineStyle + ' ' + s.outlineWidth, scrollLeft: a.scrollLeft,
+            room: a.scrollWidth - a.clientWidth}; }"""
+
+
+def tab_to_scroll_region(page, presses: int = 12) -> dict:
+    """Press Tab until a scroll box has the focus (or give up); what is then focused."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["region"]:
+            return focused
+    return focused
+
+
+def test_on_a_phone_the_library_table_takes_the_focus_and_scrolls_with_the_arrow_keys(server, browser):
+    """The library table is wider than a phone: it scrolls in its own box, whose links alone gave a keyboard no way
+    to see the columns at the right (axe's "scrollable-region-focusable"). Tab now stops on the box, named, with a
+    focus ring, and the arrow keys scroll it; on a wide screen, where it fits, the box is no Tab stop."""
+    import httpx
+
+    httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, timeout=60)
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    phone = context.new_page()
+    try:
+        phone.goto(server.url + "/library")
+        phone.focus(".filters button[type=submit]")
+        focused = tab_to_scroll_region(phone)
+        assert focused["region"], f"Tab never reached the table's scroll box: {focused}"
+        assert focused["label"] == "Stored articles" and focused["room"] > 50
+        assert focused["outline"] == "solid 3px"  # the focus ring shows where the arrow keys act
+        assert '- region "Stored articles"' in phone.locator(".scroll-region").aria_snapshot()
+        for _ in range(3):
+            phone.keyboard.press("ArrowRight")
+        phone.wait_for_function("() => document.activeElement.scrollLeft > 0")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 376  # the page itself stays put
+        phone.keyboard.press("Tab")  # on into the table: its first link
+        assert phone.evaluate("document.activeElement.matches('table.library a.title')")
+    finally:
+        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    wide = context.new_page()
+    try:
+        wide.goto(server.url + "/library")
+        wide.wait_for_function("() => !document.querySelector('.scroll-region').hasAttribute('tabindex')")
+        wide.focus(".filters button[type=submit]")
+        wide.keyboard.press("Tab")  # straight to the first article's link: the box has nothing to scroll
+        assert wide.evaluate("document.activeElement.matches('table.library a.title')")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_a_dashboard_chart_takes_the_focus_once_drawn_and_scrolls(server, browser):
+    import httpx
+
+    httpx.post(server.url + "/api/analyze", json={"text": SAMPLE_ARTICLE, "outlet": "Harbour Times"}, timeout=60)
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    phone = context.new_page()
+    try:
+        phone.goto(server.url + "/dashboard")
+        phone.wait_for_selector("#chart-outlets svg rect")
+        # drawn after the page loaded, the chart made its box overflow: report.js put the box in the Tab order
+        phone.wait_for_function("() => document.getElementById('chart-outlets').getAttribute('tabindex') === '0'",
+                                timeout=5000)
+        phone.focus("#chart-outlets")
+        for _ in range(3):
+            phone.keyboard.press("ArrowRight")
+        phone.wait_for_function("() => document.getElementById('chart-outlets').scrollLeft > 0")
+        snapshot = phone.locator("#chart-outlets").aria_snapshot()
+        assert snapshot.startswith('- region "Techniques per outlet"'), snapshot
+    finally:
+        context.close()
+
+
+def test_the_month_chart_leaves_undated_articles_out_and_says_how_many(server, page):
+    """An undated article was drawn in the month it was analysed, as if published then."""
+    import httpx
+    from datetime import datetime, timezone
+
+    from spinscope.segment import segment
+    from spinscope.types import Article
+
+    store = server.server.config.app.state.runtime.store
+    for article_id, published in (("months-dated", "1999-11-05"), ("months-undated", "")):
+        store.save(segment(Article(text=f"{article_id}\n\nThe council met on Tuesday.", id=article_id,
+                                   language="en", outlet="Month Times", published=published)).to_dict())
+    try:
+        page.goto(server.url + "/dashboard")
+        page.wait_for_selector("#chart-months svg")
+        described = page.locator("#chart-months svg").get_attribute("aria-label")
+        months = re.findall(r"\b\d{4}-\d{2}\b", described)
+        assert "1999-11" in months
+        analysed = datetime.now(timezone.utc).strftime("%Y-%m")  # the month the undated ones were filed under
+        assert analysed not in months, described
+        undated = httpx.get(server.url + "/api/stats").json()["undated"]["articles"]
+        assert undated >= 1
+        words = f"{undated} article{'' if undated == 1 else 's'} without a publication date"
+        assert words in described and words in page.locator("#chart-months-note").inner_text()
+        assert page.problems == []
+    finally:
+        store.delete("months-dated")
+        store.delete("months-undated")

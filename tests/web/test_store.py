@@ -169,7 +169,26 @@ def test_stats_per_outlet_and_month(filled):
     assert outlets["Daily"]["articles"] == 2 and outlets["Daily"]["mean_score"] == 2.5
     months = {m["month"]: m for m in stats["months"]}
     assert months["2026-01"]["techniques"] == {"Doubt": 1}
-    assert months["2026-02"]["articles"] == 2  # h2 and f1; s1 has no date and falls in the month it was stored
+    assert months["2026-02"]["articles"] == 2  # h2 and f1
+    # s1 has no publication date: it is filed under the day it was stored, but that is not its publication month
+    assert set(months) == {"2026-01", "2026-02"}
+    assert stats["undated"] == {"articles": 1, "mean_score": 30.0, "techniques": {"Slogans": 1}}
+    assert _consistent(stats)
+
+
+def test_stats_count_undated_articles_apart_from_the_publication_months(store):
+    """An article without a publication day the library can read (none, one in words, an impossible day) was
+    charted in the month it was analysed, as if published then; it is now in `undated`, in no month."""
+    for number, published in enumerate(["", "early March 2026", "2026-02-30", "  2026-05-17T08:00:00Z"]):
+        store.save(make_result(f"Story {number}\nbody {number}", id=f"u{number}", published=published,
+                               score=10.0 * (number + 1), spans=(("Doubt", 0, 5, 0.9),) * (number + 1)))
+    stats = store.stats()
+    assert stats["months"] == [{"month": "2026-05", "articles": 1, "mean_score": 40.0,
+                                "techniques": {"Doubt": 4}}]  # only the one with a day, under its own month
+    assert stats["undated"] == {"articles": 3, "mean_score": 20.0, "techniques": {"Doubt": 6}}
+    assert stats["total_articles"] == 4 and _consistent(stats)
+    store.delete("u3")
+    assert store.stats()["months"] == [] and store.stats()["undated"]["articles"] == 3
 
 
 def test_stale_and_reanalyse_with_a_real_pipeline(store, settings):
@@ -370,8 +389,9 @@ def test_long_ids_that_differ_only_at_the_end_stay_two_articles(store):
 def _consistent(stats: dict) -> bool:
     """Every count of one stats answer agrees with the others (as they do when read from one state)."""
     spans_per_outlet = sum(sum(o["techniques"].values()) for o in stats["outlets"])
-    spans_per_month = sum(sum(m["techniques"].values()) for m in stats["months"])
-    articles_per_month = sum(m["articles"] for m in stats["months"])
+    # the undated articles are in no month: months and undated together hold every article and span
+    spans_per_month = sum(sum(m["techniques"].values()) for m in stats["months"] + [stats["undated"]])
+    articles_per_month = sum(m["articles"] for m in stats["months"] + [stats["undated"]])
     return (spans_per_outlet == spans_per_month == stats["total_spans"]
             and articles_per_month == stats["total_articles"])
 

@@ -93,3 +93,34 @@ def test_filtering_by_date_still_files_an_undated_article_under_the_day_it_was_a
     day = stored["analysed_day"]
     html = client.get(f"/library?date_from={day}&date_to={day}").text
     assert library_dates(html).get("Undated story") == f"analysed {day}"
+
+
+def test_the_months_of_the_stats_and_the_dashboard_leave_undated_articles_out_and_say_how_many(client, stored):
+    """The dashboard's "Techniques per month" charted an undated article in the month it was analysed, as if
+    published then. The API's months now hold publication months only; `undated` counts the others."""
+    stats = client.get("/api/stats").json()
+    assert stats["total_articles"] == 3
+    assert [(m["month"], m["articles"]) for m in stats["months"]] == [("2026-03", 1)]  # the dated story only
+    assert stats["undated"]["articles"] == 2  # no date, and a date in words ("early March 2026")
+    expected: dict[str, int] = {}
+    for item in client.get("/api/articles").json()["items"]:
+        if not item["title"].startswith("Dated story"):
+            for technique, count in item["technique_counts"].items():
+                expected[technique] = expected.get(technique, 0) + count
+    assert stats["undated"]["techniques"] == expected and expected  # their highlights, in no month
+    assert {o["outlet"] for o in stats["outlets"]} == {"Undated story", "Dated story", "Worded story"}
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["StatsOut"]
+    assert "undated" in schema["required"] and "undated" in schema["properties"]
+    page = client.get("/dashboard").text
+    note = re.search(r'<p class="hint chart-note" id="chart-months-note">(.*?)</p>', page, re.DOTALL).group(1)
+    assert text_of(note) == ("By month of publication. 2 articles without a publication date are not shown "
+                             "(they are counted in the other charts).")
+    assert 'aria-describedby="chart-months-note"' in page  # the chart's region is described by the note
+
+
+def test_the_dashboard_says_nothing_is_left_out_when_every_article_has_a_date(client):
+    assert client.post("/api/analyze", json={"text": SAMPLE_ARTICLE, "published": "2026-03-02"}).status_code == 200
+    stats = client.get("/api/stats").json()
+    assert stats["undated"] == {"articles": 0, "mean_score": None, "techniques": {}}
+    note = re.search(r'id="chart-months-note">(.*?)</p>', client.get("/dashboard").text, re.DOTALL).group(1)
+    assert text_of(note) == "By month of publication."

@@ -258,7 +258,15 @@ details{margin:.3rem 0}summary{cursor:pointer}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.25rem;vertical-align:-1px}
 ul{margin:.2rem 0;padding-left:1.2rem}.note{color:#666;font-size:.85rem}
 svg text{font:12px system-ui,sans-serif;fill:#222}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:3px solid #3451b2;outline-offset:2px}
 """
+
+
+def _scroll(content: str, label: str) -> str:
+    """A wide table or chart in a box that scrolls sideways on a narrow screen (not the whole page): a named
+    region in the Tab order, so the arrow keys scroll it (axe's "scrollable-region-focusable"). The page has no
+    script, so the box is a Tab stop even where it fits. `label` is escaped here."""
+    return f'<div class="scroll" role="region" aria-label="{_e(label)}" tabindex="0">{content}</div>'
 
 
 def compare_to_html(d: Mapping[str, Any]) -> str:
@@ -297,11 +305,12 @@ def _story_html(story: Mapping[str, Any], articles: list) -> str:
            f"<h2>{_e(story.get('id'))}: {_e(label or 'story')}</h2>",
            f'<p class="meta">{len(names)} articles; cohesion (mean similarity of the article pairs) '
            f"{'–' if cohesion is None else f'{cohesion:.2f}'}</p>"]
-    out.append(_side_by_side_html(story))
+    name = str(story.get("id") or "story")  # the story's name in its regions' names: one name per region
+    out.append(_scroll(_side_by_side_html(story), f"{name}: outlets side by side"))
     out.append("<h3>Technique density per outlet (spans per 1,000 words)</h3>")
-    out.append(_technique_chart(_profiles(story)))
+    out.append(_technique_chart(_profiles(story), name))
     out.append("<h3>Sources cited per outlet, by kind</h3>")
-    out.append(_sources_chart(_profiles(story)))
+    out.append(_sources_chart(_profiles(story), name))
     out.append(_claims_html(story, names))
     out.append(_top_spans_html(story))
     out.append(_sources_table_html(story, names))
@@ -339,13 +348,16 @@ def _side_by_side_html(story: Mapping[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def _bar_chart(rows: list[tuple[str, list[tuple[str, float, str]]]], unit: str) -> str:
-    """Horizontal stacked bars: rows of (label, [(segment name, value, colour)]), as inline SVG."""
+def _bar_chart(rows: list[tuple[str, list[tuple[str, float, str]]]], unit: str, title: str) -> str:
+    """Horizontal stacked bars: rows of (label, [(segment name, value, colour)]), as inline SVG, named by `title`
+    and each row's total (a role="img" needs a text alternative), in a box that scrolls sideways on a phone."""
     label_width, bar_width, row_height = 190, 620, 26
     total_max = max((sum(v for _, v, _ in segments) for _, segments in rows), default=0.0) or 1.0
     height = row_height * len(rows) + 24
-    out = [f'<svg role="img" width="{label_width + bar_width + 70}" height="{height}" '
-           f'viewBox="0 0 {label_width + bar_width + 70} {height}" xmlns="http://www.w3.org/2000/svg">']
+    described = "; ".join(f"{label} {sum(v for _, v, _ in segments):.1f} {unit}" for label, segments in rows)
+    out = [f'<svg role="img" aria-label="{_e(title)}: {_e(described)}" width="{label_width + bar_width + 70}" '
+           f'height="{height}" viewBox="0 0 {label_width + bar_width + 70} {height}" '
+           'xmlns="http://www.w3.org/2000/svg">']
     for row, (label, segments) in enumerate(rows):
         y = row * row_height + 4
         out.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{_e(_short(label, 28))}</text>')
@@ -363,10 +375,10 @@ def _bar_chart(rows: list[tuple[str, list[tuple[str, float, str]]]], unit: str) 
     out.append(f'<text x="{label_width}" y="{height - 4}">0</text>'
                f'<text x="{label_width + bar_width}" y="{height - 4}" text-anchor="end">{total_max:.1f} {_e(unit)}'
                "</text></svg>")
-    return "".join(out)
+    return _scroll("".join(out), title)
 
 
-def _technique_chart(profiles: list[Mapping[str, Any]]) -> str:
+def _technique_chart(profiles: list[Mapping[str, Any]], name: str) -> str:
     techniques = sorted({str(t) for p in profiles for t in (p.get("technique_density") or {})}, key=technique_order)
     if not techniques:
         return ('<p class="note">No technique spans in these articles (if the technique model is missing, see the '
@@ -378,14 +390,13 @@ def _technique_chart(profiles: list[Mapping[str, Any]]) -> str:
                                                    technique_colour(t)) for t in techniques]))
     legend = "".join(f'<span><i style="background:{technique_colour(t)}"></i>{_e(technique_label(t))}</span>'
                      for t in techniques)
-    return _bar_chart(rows, "spans/1k words") + f'<div class="legend">{legend}</div>' + _density_table(profiles,
-                                                                                                     techniques)
+    return (_bar_chart(rows, "spans/1k words", f"{name}: technique density per outlet")
+            + f'<div class="legend">{legend}</div>' + _density_table(profiles, techniques, name))
 
 
-def _density_table(profiles: list[Mapping[str, Any]], techniques: list[str]) -> str:
+def _density_table(profiles: list[Mapping[str, Any]], techniques: list[str], name: str) -> str:
     head = "".join(f"<th>{_e(p.get('outlet'))}</th>" for p in profiles)
-    rows = [f"<details><summary>Technique counts and density table</summary><table><thead><tr><th>Technique</th>"
-            f"{head}</tr></thead><tbody>"]
+    rows = [f"<table><thead><tr><th>Technique</th>{head}</tr></thead><tbody>"]
     for technique in techniques:
         cells = []
         for profile in profiles:
@@ -393,11 +404,12 @@ def _density_table(profiles: list[Mapping[str, Any]], techniques: list[str]) -> 
             density = finite_number((profile.get("technique_density") or {}).get(technique)) or 0.0
             cells.append(f'<td class="num">{_e(count)} ({density:.1f})</td>')
         rows.append(f"<tr><td>{_e(technique_label(technique))}</td>{''.join(cells)}</tr>")
-    rows.append("</tbody></table></details>")
-    return "".join(rows)
+    rows.append("</tbody></table>")
+    return ("<details><summary>Technique counts and density table</summary>"
+            + _scroll("".join(rows), f"{name}: technique counts and density") + "</details>")
 
 
-def _sources_chart(profiles: list[Mapping[str, Any]]) -> str:
+def _sources_chart(profiles: list[Mapping[str, Any]], name: str) -> str:
     rows = []
     for profile in profiles:
         by_kind = _sources_of(profile).get("by_kind") or {}
@@ -406,7 +418,7 @@ def _sources_chart(profiles: list[Mapping[str, Any]]) -> str:
     if not any(v for _, segments in rows for _, v, _ in segments):
         return '<p class="note">No attributed sources were found.</p>'
     legend = "".join(f'<span><i style="background:{KIND_COLOURS[k]}"></i>{_e(k)}</span>' for k in KIND_ORDER)
-    return _bar_chart(rows, "sources") + f'<div class="legend">{legend}</div>'
+    return _bar_chart(rows, "sources", f"{name}: sources cited per outlet") + f'<div class="legend">{legend}</div>'
 
 
 def _claims_html(story: Mapping[str, Any], names: dict[str, str]) -> str:
@@ -472,14 +484,14 @@ def _sources_table_html(story: Mapping[str, Any], names: dict[str, str]) -> str:
     sources = [s for s in story.get("sources") or [] if isinstance(s, Mapping)]
     if not sources:
         return ""
-    rows = ["<details><summary>Sources cited in this story</summary><table><thead><tr><th>Source</th><th>Kind</th>"
-            "<th>Cited by</th><th>Mentions</th></tr></thead><tbody>"]
+    rows = ["<table><thead><tr><th>Source</th><th>Kind</th><th>Cited by</th><th>Mentions</th></tr></thead><tbody>"]
     for source in sources:
         cited_by = ", ".join(names.get(str(a), str(a)) for a in source.get("articles") or [])
         rows.append(f"<tr><td>{_e(source.get('name'))}</td><td>{_e(source.get('kind'))}</td><td>{_e(cited_by)}</td>"
                     f'<td class="num">{_e(source.get("mentions"))}</td></tr>')
-    rows.append("</tbody></table></details>")
-    return "".join(rows)
+    rows.append("</tbody></table>")
+    return ("<details><summary>Sources cited in this story</summary>"
+            + _scroll("".join(rows), f"{story.get('id') or 'story'}: sources cited") + "</details>")
 
 
 def story_quotes(story: Mapping[str, Any], articles: list) -> list[tuple[Any, str, str]]:
@@ -499,7 +511,8 @@ def _quotes_html(story: Mapping[str, Any], articles: list, names: dict[str, str]
 
 
 def _single_stories_html(single: list[Mapping[str, Any]]) -> str:
-    rows = [f'<section class="story"><h2>Stories with one article ({len(single)})</h2><table><thead><tr>'
+    rows = [f'<section class="story"><h2>Stories with one article ({len(single)})</h2>'
+            '<div class="scroll" role="region" aria-label="Stories with one article" tabindex="0"><table><thead><tr>'
             "<th>Story</th><th>Outlet</th><th>Title</th><th>Score</th><th>Spans / 1k words</th>"
             "<th>Sources (named / anonymous)</th></tr></thead><tbody>"]
     for story in single[:SINGLE_STORY_ROWS * 4]:
@@ -511,7 +524,7 @@ def _single_stories_html(single: list[Mapping[str, Any]]) -> str:
                     f'<td class="num">{_e(_number(profile.get("propaganda_score")))}</td>'
                     f'<td class="num">{_e(_number(profile.get("density_per_1000_words")))}</td>'
                     f"<td>{_e(sources.get('named', 0))} / {_e(sources.get('anonymous', 0))}</td></tr>")
-    rows.append("</tbody></table>")
+    rows.append("</tbody></table></div>")
     if len(single) > SINGLE_STORY_ROWS * 4:
         rows.append(f'<p class="note">… and {len(single) - SINGLE_STORY_ROWS * 4} more (see the JSON output).</p>')
     rows.append("</section>")

@@ -132,6 +132,17 @@ class ArticleView:
     def line_id(self, line: int) -> str:
         return f"{self.prefix}-line-{line}"
 
+    def landmark(self, name: str) -> str:
+        """The accessible name of one of this article's landmarks (sections, asides, scrolling tables). With one
+        article on the page, the plain name ("Article text"); with several (a report of many, a comparison) every
+        article would repeat it, and a landmark list of five "Article text" regions says nothing (axe's
+        "landmark-unique"), so the article's position and outlet (or title) are added: "Article text, article 2
+        (Ferry News)"."""
+        if self.single:
+            return name
+        who = str(self.result.get("outlet") or "").strip() or shorten(str(self.result.get("title") or ""), 60)
+        return f"{name}, article {self.index + 1}" + (f" ({who})" if who else "")
+
     def line_link(self, line: int) -> str:
         number = self.paragraph_numbers.get(line)
         if number is not None:
@@ -221,6 +232,14 @@ def to_html(results: list[dict] | dict) -> str:
     ])
 
 
+def scroll_region(content: str, label: str) -> str:
+    """A wide table in a box of its own that scrolls sideways where the screen is narrower (a phone) instead of
+    widening the page. To be scrolled from the keyboard it must take the focus (axe's
+    "scrollable-region-focusable"), and a focused box needs a name: a named region in the Tab order (report.js
+    takes it out of the Tab order wherever it fits, with nothing to scroll). `label` is escaped here."""
+    return f'<div class="scroll-region" role="region" aria-label="{e(label)}" tabindex="0">{content}</div>'
+
+
 def toc(views: list[ArticleView]) -> str:
     rows = []
     for view in views:
@@ -235,9 +254,10 @@ def toc(views: list[ArticleView]) -> str:
             f'<td class="num">{len(view.spans)}</td>'
             f'<td class="num">{"—" if value is None else f"{value:.1f}"}</td>'
             "</tr>")
-    return ('<nav class="toc" aria-label="Articles"><table><thead><tr><th>Article</th><th>Outlet</th>'
-            '<th>Genre</th><th class="num">Highlights</th><th class="num">Score</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></nav>")
+    table = ('<table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Genre</th>'
+             '<th scope="col" class="num">Highlights</th><th scope="col" class="num">Score</th></tr></thead><tbody>'
+             + "".join(rows) + "</tbody></table>")
+    return '<nav class="toc" aria-label="Articles">' + scroll_region(table, "Contents table") + "</nav>"
 
 
 def article_section(view: ArticleView) -> str:
@@ -255,7 +275,7 @@ def article_section(view: ArticleView) -> str:
         overview(view),
         legend(view),
         '<div class="body-grid">',
-        '<section class="text-wrap" aria-label="Article text">',
+        f'<section class="text-wrap" aria-label="{e(view.landmark("Article text"))}">',
         f'<{view.h(1)} class="section-title">Article text</{view.h(1)}>',
         f'<div class="article-text" id="{view.prefix}-text"{lang_attr}>{article_body(view)}</div>',
         "</section>",
@@ -300,7 +320,7 @@ def warnings_box(view: ArticleView) -> str:
 
 
 def overview(view: ArticleView) -> str:
-    return ('<section class="overview" aria-label="Article overview">'
+    return (f'<section class="overview" aria-label="{e(view.landmark("Article overview"))}">'
             + score_card(view) + genre_card(view) + frames_card(view) + "</section>")
 
 
@@ -418,7 +438,7 @@ def legend(view: ArticleView) -> str:
         chips.append(f'<li><button type="button" class="chip {css_class}" data-t="{css_class}" aria-pressed="true" '
                      f'title="{e(hover)}"><span class="sw" aria-hidden="true"></span>'
                      f'{e(technique_label(technique))} <span class="count">{counts[technique]}</span></button></li>')
-    return (f'<section class="legend" aria-label="Techniques highlighted">'
+    return (f'<section class="legend" aria-label="{e(view.landmark("Techniques highlighted"))}">'
             f'<div class="legend-head"><{view.h(1)} class="section-title">Highlighted techniques</{view.h(1)}>'
             f'<span class="hint">Click a technique to hide or show its highlights.</span>'
             f'<button type="button" class="show-all" data-article="{view.prefix}">Show all</button></div>'
@@ -534,7 +554,8 @@ def notes(view: ArticleView) -> str:
             f'<q class="n-quote" dir="auto">{e(shorten(view.text[span.start:span.end]))}</q> '
             f'<span class="n-expl">{e(span.explanation)}</span>'
             f'{note_example(span.technique, view.result.get("language"), exemplified)}</li>')
-    return (f'<aside class="notes-wrap" aria-label="Numbered highlights"><details class="notes" open>'
+    return (f'<aside class="notes-wrap" aria-label="{e(view.landmark("Numbered highlights"))}">'
+            f'<details class="notes" open>'
             f'<summary>{len(view.spans)} highlight{"s" if len(view.spans) != 1 else ""}, numbered as in the text'
             f'</summary><ol>{"".join(items)}</ol></details></aside>')
 
@@ -566,10 +587,11 @@ def summary(view: ArticleView) -> str:
         body.append(f'<tr class="{css_class}"><td><span class="sw" aria-hidden="true"></span>'
                     f"{e(technique_label(technique))}</td><td>{e(technique_category(technique))}</td>"
                     f'<td class="num">{count}</td><td class="num">{"—" if mean is None else f"{mean:.2f}"}</td></tr>')
+    table = ('<table><thead><tr><th scope="col">Technique</th><th scope="col">Category</th>'
+             '<th scope="col" class="num">Count</th><th scope="col" class="num">Mean confidence</th></tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table>')
     return (f'<section class="summary"><{view.h(1)} class="section-title">Techniques found</{view.h(1)}>'
-            '<table><thead><tr><th scope="col">Technique</th><th scope="col">Category</th>'
-            '<th scope="col" class="num">Count</th><th scope="col" class="num">Mean confidence</th></tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></section>')
+            f'{scroll_region(table, view.landmark("Techniques found"))}</section>')
 
 
 def models_line(result: Mapping[str, Any]) -> str:

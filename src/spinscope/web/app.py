@@ -53,7 +53,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_ANALYSIS_TIMEOUT = 120.0
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-FORM_FIELDS = ("text", "url", "title", "outlet", "published", "store")
+FORM_FIELDS = ("text", "url", "title", "outlet", "published", "language", "store")
 _HTML_START = re.compile(rb"\s*(?:(?:<!--.*?-->|<\?xml[^>]*>)\s*)*(?:<!doctype\s+html|<html|<head|<body)",
                          re.IGNORECASE | re.DOTALL)
 
@@ -137,6 +137,8 @@ def article_from_input(item: ArticleInput, settings: Settings, source: str = "ap
         article.outlet = item.outlet.strip()
     if item.published:
         article.published = item.published.strip()
+    if item.language:
+        article.language = item.language
     return with_outlet_id(article)
 
 
@@ -174,6 +176,7 @@ def article_from_upload(data: bytes, filename: str, item: ArticleInput | None, s
         article.title = (item.title or "").strip() or article.title
         article.outlet = (item.outlet or "").strip() or article.outlet
         article.published = (item.published or "").strip() or article.published
+        article.language = item.language or article.language
     return with_outlet_id(article)
 
 
@@ -250,7 +253,7 @@ async def parse_analyze_request(request: Request, settings: Settings) -> Analysi
             raise ApiError(400, f"give only one of text, url or file (got {', '.join(given)})")
         if not given:
             raise ApiError(400, "give the article text, a URL to fetch, or a file to upload")
-        meta = {k: fields.get(k) or None for k in ("title", "outlet", "published")}
+        meta = {k: fields.get(k) or None for k in ("title", "outlet", "published", "language")}
         store = _truthy(fields.get("store"))
         if upload is not None:
             data = await upload.read()

@@ -7,6 +7,8 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..settings import normalise_language
+
 MAX_COMPARE_ARTICLES = 10
 
 
@@ -26,6 +28,13 @@ class ArticleInput(BaseModel):
     title: Optional[str] = Field(None, max_length=1000)
     outlet: Optional[str] = Field(None, max_length=200)
     published: Optional[str] = Field(None, max_length=64, description="Publication date, ISO 8601 (YYYY-MM-DD).")
+    language: Optional[str] = Field(None, max_length=16, description="The article's language (ISO 639-1, e.g. "
+                                    "\"de\"), instead of detecting it; needed for texts too short to detect.")
+
+    @field_validator("language")
+    @classmethod
+    def _a_language_code(cls, value: Optional[str]) -> Optional[str]:
+        return normalise_language(value)  # its ValueError names the problem
 
     @field_validator("published")
     @classmethod
@@ -162,7 +171,7 @@ class OutletStatsOut(GroupStatsOut):
 
 
 class MonthStatsOut(GroupStatsOut):
-    month: str = Field(description="YYYY-MM")
+    month: str = Field(description="YYYY-MM: the month of the articles' publication date")
 
 
 class StatsOut(BaseModel):
@@ -170,7 +179,10 @@ class StatsOut(BaseModel):
     total_spans: int
     techniques: dict[str, int]
     outlets: list[OutletStatsOut]
-    months: list[MonthStatsOut]
+    months: list[MonthStatsOut] = Field(description="Articles with a publication date, per month of publication.")
+    undated: GroupStatsOut = Field(description=(
+        "Articles without a publication date a day can be read from (none, or one in words): in no month, but "
+        "counted in the totals and per outlet. The months' articles plus these make total_articles."))
 
 
 class HealthOut(BaseModel):

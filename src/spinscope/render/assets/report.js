@@ -261,3 +261,32 @@
     });
   });
 })();
+/* Wide tables and charts scroll sideways inside their own box (.scroll-region: a named role=region) where the
+   screen is narrower than they are. The page puts each box in the Tab order (tabindex=0), so the arrow keys can
+   scroll it; one that fits, with nothing to scroll, is taken out of the Tab order here (a stop that does nothing),
+   and put back when it overflows again: a phone turned upright, a chart drawn, a <details> opened. */
+(function () {
+  "use strict";
+  var regions = document.querySelectorAll(".scroll-region");
+  if (!regions.length) { return; }
+  function fit(region) {
+    var scrolls = region.scrollWidth > region.clientWidth + 1 || region.scrollHeight > region.clientHeight + 1;
+    if (scrolls) {
+      region.setAttribute("tabindex", "0");
+    } else if (document.activeElement !== region) {
+      region.removeAttribute("tabindex");
+    }
+  }
+  function fitAll() { Array.prototype.forEach.call(regions, fit); }
+  if (window.ResizeObserver) {
+    // a box's size changes when the window does and when content arrives (a chart drawn, a table shown)
+    var observer = new ResizeObserver(fitAll);
+    Array.prototype.forEach.call(regions, function (region) {
+      observer.observe(region);
+      Array.prototype.forEach.call(region.children, function (child) { observer.observe(child); });
+    });
+  } else {
+    window.addEventListener("resize", fitAll);
+  }
+  fitAll();
+})();

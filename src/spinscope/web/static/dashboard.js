@@ -96,9 +96,16 @@
     legend(container, sortedTechniques(used));
   }
 
-  function monthBars(container, months) {
+  // Months of publication. Undated articles (filed under the day they were analysed) have no month: they are not
+  // drawn, and the chart says how many it leaves out (the page's note says it too).
+  function monthBars(container, months, undated) {
     months = months.filter(function (m) { return m.articles > 0; });
-    if (!months.length) { empty(container, "No articles yet."); return; }
+    var leftOut = undated + (undated === 1 ? " article without a publication date is" :
+      " articles without a publication date are") + " not shown";
+    if (!months.length) {
+      empty(container, undated ? "No article has a publication date yet." : "No articles yet.");
+      return;
+    }
     var width = 560, height = 240, left = 40, bottom = 28, top = 10, right = 10;
     var rates = months.map(function (m) {
       var total = 0;
@@ -132,9 +139,10 @@
         tip(root.lastChild, m.articles + " articles");
       }
     });
-    describe(root, "Highlights per article by month", months.map(function (m, i) {
+    // the left-out count first: the description shows only the first 15 parts
+    describe(root, "Highlights per article by month", (undated ? [leftOut] : []).concat(months.map(function (m, i) {
       return m.month + " " + rates[i].toFixed(1);
-    }));
+    })));
     legend(container, sortedTechniques(used));
   }
 
@@ -155,7 +163,7 @@
 
   stackedRows(document.getElementById("chart-outlets"), stats.outlets,
     function (g) { return g.outlet || "(no outlet)"; }, "Technique mix per outlet");
-  monthBars(document.getElementById("chart-months"), stats.months);
+  monthBars(document.getElementById("chart-months"), stats.months, (stats.undated || {}).articles || 0);
   var totals = sortedTechniques(stats.techniques).slice(0, 12).map(function (t) {
     return { label: label(t), value: stats.techniques[t], colour: colour(t) };
   });
