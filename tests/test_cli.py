@@ -48,6 +48,20 @@ def test_analyze_example_json_has_canonical_fields():
     check_offsets(result)
 
 
+def test_no_span_encoder_flag_tags_with_the_crf_alone(tmp_path):
+    with_encoder = json.loads(run_cli("analyze", str(EXAMPLE), "--format", "json").stdout)
+    proc = run_cli("analyze", str(EXAMPLE), "--format", "json", "--no-span-encoder")
+    assert proc.returncode == 0, proc.stderr.decode()
+    crf_only = json.loads(proc.stdout)
+    assert "span-encoder" in with_encoder["models"]["techniques"]
+    assert "span-encoder" not in crf_only["models"]["techniques"]
+    check_offsets(crf_only)
+    output = tmp_path / "out.jsonl"
+    proc = run_cli("batch", str(EXAMPLE), "-o", str(output), "--workers", "0", "--no-span-encoder")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(output.read_text().splitlines()[0])["models"] == crf_only["models"]
+
+
 def test_analyze_stdin_text_and_jsonl_format():
     proc = run_cli("analyze", "-", "--format", "jsonl", stdin=EXAMPLE.read_text(encoding="utf-8"))
     assert proc.returncode == 0, proc.stderr.decode()
