@@ -44,6 +44,7 @@ def main():
             for article in articles:
                 for technique, start, end in article.gold["spans"]:
                     article.add_span(start, end, technique, 1.0)
+                article.models["techniques"] = "gold"  # no gold span: scores 0, not "not scored"
         elif args.oof:
             from spinscope.evaluation.crossval import cross_validate
 
@@ -53,6 +54,8 @@ def main():
             if not getattr(detector, "languages_", None) or language in (detector.get_params().get("languages") or []):
                 for article in articles:
                     detector.annotate(article)
+                    # as the pipeline records it: an article with no spans then scores 0 ("not scored" otherwise)
+                    article.models["techniques"] = detector.version
             else:
                 continue
         by_language[language] = articles

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .detectors.article_features import short_text_warning, typical_min_words
 from .taxonomy import BY_NAME
 from .types import Article, Span
 
@@ -182,8 +183,12 @@ def compute_score(article: Article) -> dict[str, Any]:
 
 
 def score_article(article: Article) -> Article:
-    """Set `article.score` (see `compute_score`)."""
+    """Set `article.score` (see `compute_score`), with a warning when the text is far shorter than the articles
+    its percentile compares it with."""
     article.score = compute_score(article)
+    if article.score.get("value") is not None and article.text.strip():
+        minimum = load_reference().get("min_words", {})
+        short_text_warning(article, "propaganda score", minimum.get(article.language) or minimum.get("all"))
     return article
 
 
@@ -219,5 +224,8 @@ def build_reference(articles_by_language: dict[str, list[Article]], source: str)
         values = (compute_score(a)["value"] for a in articles)
         scores[language] = sorted(round(v, 2) for v in values if v is not None)  # unscored articles: left out
     scores["all"] = sorted(v for values in scores.values() for v in values)
+    every = [a for articles in articles_by_language.values() for a in articles]
+    min_words = {language: round(typical_min_words(articles), 1)
+                 for language, articles in {**articles_by_language, "all": every}.items() if articles}
     return {"definition": DEFINITION, "source": source, "articles": {k: len(v) for k, v in scores.items()},
-            "scores": scores}
+            "scores": scores, "min_words": min_words}

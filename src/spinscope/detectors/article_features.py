@@ -364,6 +364,29 @@ def tfidf_rows(vectorizer: TfidfNgrams, texts: Sequence[str], normalise: bool = 
     return tfidf_from_counts(vectorizer, [Counter(vectorizer.analyse(text)) for text in texts], normalise)
 
 
+def word_count(article: Article) -> int:
+    return len(article.text.split())
+
+
+def typical_min_words(articles: Sequence[Article]) -> float:
+    """The word count 99% of a model's training articles reach (their 1st percentile), kept with the model so
+    that a much shorter text, unlike anything it learned from, can be flagged (`short_text_warning`)."""
+    return float(np.percentile([word_count(a) for a in articles], 1))
+
+
+def short_text_warning(article: Article, subject: str, min_words: float | None) -> None:
+    """Warn on `article` when it is shorter than 99% of the articles behind `subject` (the genre or frames model's
+    training articles, the score's reference corpus): such a text lies outside what they cover, and a guess
+    driven by length can then be confidently wrong."""
+    words = word_count(article)
+    if min_words is None or words >= min_words:
+        return
+    message = (f"the text is short ({words} words) for the {subject}: 99% of the articles behind it have at "
+               f"least {int(min_words)}, so read the {subject} as a rough guess")
+    if message not in article.warnings:
+        article.warnings.append(message)
+
+
 def article_text(article: Article) -> str:
     """The text the n-gram models read: title + body."""
     return article.text

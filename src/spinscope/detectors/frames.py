@@ -25,7 +25,8 @@ from ..errors import ModelError
 from ..taxonomy import FRAME_NAMES
 from ..types import Article
 from .article_features import (Standardiser, article_lookup, article_text, check_weight_shape, ensure_segmented,
-                               group_by_language, load_bundles, pick_model, save_bundles, tfidf_rows)
+                               group_by_language, load_bundles, pick_model, save_bundles, short_text_warning,
+                               tfidf_rows, typical_min_words)
 from . import static_vectors
 from .base import Detector, undone_on_failure
 from .features import TfidfNgrams
@@ -103,6 +104,7 @@ class _FrameModel:
         self.intercept = intercept
         self.thresholds = thresholds
         self.embedding = embedding
+        self.min_words: float | None = None  # 1st percentile of the training articles' length (older models: none)
 
     def _embedding_logits(self, texts: list[str]) -> np.ndarray | float:
         if self.embedding is None:
@@ -140,6 +142,8 @@ class _FrameModel:
 
     def bundle(self):
         arrays = {"coef": self.coef.astype(np.float16), "intercept": self.intercept, "thresholds": self.thresholds}
+        if self.min_words is not None:
+            arrays["min_words"] = np.array([self.min_words])
         return self.vectorizers, {**arrays, **(self.embedding.arrays() if self.embedding else {})}
 
     @classmethod
@@ -153,6 +157,7 @@ class _FrameModel:
                                    Standardiser(arrays["embedding_mean"], arrays["embedding_scale"]))
         model = cls(vectorizers, arrays["coef"].astype(np.float64), arrays["intercept"], arrays["thresholds"],
                     embedding)
+        model.min_words = float(arrays["min_words"][0]) if "min_words" in arrays else None
         check_weight_shape(model.coef, len(FRAME_NAMES), vectorizers,
                            dense=embedding.vectors.dimensions if embedding else 0)
         return model
@@ -234,6 +239,7 @@ class FrameDetector(Detector):
             inner_score = micro_f1_counts(gold.astype(bool), out_of_fold >= thresholds)
         model = self._fit_linear(texts, gold, vectors)
         model.thresholds = thresholds
+        model.min_words = typical_min_words(articles)
         return model, inner_score
 
     @undone_on_failure
@@ -310,6 +316,7 @@ class FrameDetector(Detector):
             frames.append({"frame": FRAME_NAMES[index], "probability": round(float(probabilities[0, index]), 4),
                            "paragraphs": lines})
         article.frames = sorted(frames, key=lambda f: (-f["probability"], f["frame"]))
+        short_text_warning(article, "frames", pick_model(self.models_, article.language).min_words)
         return article
 
     # persistence -------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..taxonomy import GENRES, TECHNIQUE_NAMES
 from ..types import Article
 from .article_features import (Bundle, Standardiser, article_lookup, article_text, check_weight_shape,
                                ensure_segmented, group_by_language, load_bundles, pick_model, save_bundles,
-                               tfidf_rows)
+                               short_text_warning, tfidf_rows, typical_min_words)
 from .base import Detector, undone_on_failure
 from .features import TfidfNgrams
 
@@ -241,6 +241,7 @@ class _GenreModel:
         self.dense_weights = dense_weights
         self.coef = coef
         self.intercept = intercept
+        self.min_words: float | None = None  # 1st percentile of the training articles' length (older models: none)
 
     def features(self, dense: np.ndarray, texts: list[str]) -> sparse.csr_matrix:
         blocks = [sparse.csr_matrix(self.standardiser.transform(dense) * self.dense_weights)]
@@ -263,15 +264,17 @@ class _GenreModel:
         return expd / expd.sum(axis=1, keepdims=True)
 
     def bundle(self) -> Bundle:
+        extra = {} if self.min_words is None else {"min_words": np.array([self.min_words])}
         return self.vectorizers, {"coef": self.coef.astype(np.float32), "intercept": self.intercept,
                                   "dense_mean": self.standardiser.mean, "dense_scale": self.standardiser.scale,
-                                  "dense_weights": self.dense_weights}
+                                  "dense_weights": self.dense_weights, **extra}
 
     @classmethod
     def from_bundle(cls, bundle: Bundle) -> "_GenreModel":
         vectorizers, arrays = bundle
         model = cls(vectorizers, Standardiser(arrays["dense_mean"], arrays["dense_scale"]), arrays["dense_weights"],
                     arrays["coef"].astype(np.float64), arrays["intercept"])
+        model.min_words = float(arrays["min_words"][0]) if "min_words" in arrays else None
         check_weight_shape(model.coef, len(GENRES), vectorizers, dense=len(model.dense_weights))
         return model
 
@@ -343,6 +346,7 @@ class GenreDetector(Detector):
             rows, intercepts = classifier.coef_, classifier.intercept_
         for row, cls in enumerate(classifier.classes_):
             model.coef[cls], model.intercept[cls] = rows[row] * column_scale, intercepts[row]
+        model.min_words = typical_min_words(articles)
         return model
 
     @undone_on_failure
@@ -387,6 +391,7 @@ class GenreDetector(Detector):
         probabilities = self.predict_proba([article])[0]
         article.genre = {"label": GENRES[int(probabilities.argmax())],
                          "probabilities": {g: round(float(p), 4) for g, p in zip(GENRES, probabilities)}}
+        short_text_warning(article, "genre", pick_model(self.models_, article.language).min_words)
         return article
 
     def _save_weights(self, directory: Path) -> None:
