@@ -232,3 +232,24 @@ def test_frame_names_read_as_words_with_their_comma():
     assert display_name("Legality_Constitutionality_and_jurisprudence") == \
         "Legality, constitutionality and jurisprudence"
     assert display_name("Crime_and_punishment") == "Crime and punishment"
+
+
+def test_the_evidence_heading_counts_the_same_spans_as_the_score_facts():
+    from pathlib import Path
+
+    from spinscope import analyze
+    from spinscope.render import evidence_heading
+    from spinscope.render.html import to_html
+    from spinscope.render.text import to_text
+
+    assert evidence_heading(3, 3) == "the 3 strongest spans" and evidence_heading(1, 1) == "the 1 strongest span"
+    assert evidence_heading(3, 10) == "the 3 strongest of those 10 spans"
+    example = Path(__file__).resolve().parents[2] / "src" / "spinscope" / "examples" / "council_budget.txt"
+    result = analyze(str(example)).to_dict()
+    listed = len(result["summary"]["score"]["evidence"])
+    for rendered in (to_text(result, width=200), to_html(result)):
+        said = re.search(r"the (\d+) strongest spans add", rendered)
+        heading = re.search(r"the (\d+) strongest (?:of those (\d+) )?spans?\)", rendered)
+        assert said and heading, rendered[:500]
+        shown, of = int(heading.group(1)), int(heading.group(2) or heading.group(1))
+        assert of == int(said.group(1)) == listed and shown <= of

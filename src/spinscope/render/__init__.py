@@ -330,6 +330,14 @@ def score_facts(details: Mapping[str, Any]) -> list[str]:
     return facts
 
 
+def evidence_heading(shown: int, listed: int) -> str:
+    """Which spans a report's evidence list shows: the score facts speak of all `listed` evidence spans ("the 10
+    strongest spans add ..."), a report may show fewer."""
+    if shown >= listed:
+        return f"the {shown} strongest span{'' if shown == 1 else 's'}"
+    return f"the {shown} strongest of those {listed} spans"
+
+
 def contribution_text(entry: Mapping[str, Any]) -> str:
     points = finite_number(entry.get("contribution"))
     return "" if points is None else f"+{points:.1f} point{'' if points == 1 else 's'}"

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS, TECHNIQUE_NAMES
 from . import (
-    RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, finite_number, for_display, frames_of, genre_of, no_techniques_message, paragraph_numbers,
-    percentile_words, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
-    technique_example, technique_label, technique_summary, text_lines,
+    RenderSpan, as_list, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count,
+    evidence_heading, evidence_of, evidence_text, finite_number, for_display, frames_of, genre_of,
+    no_techniques_message, paragraph_numbers, percentile_words, readable_on, score_facts, score_of, sweep,
+    technique_category, technique_colour, technique_example, technique_label, technique_summary, text_lines,
 )
 
 MAX_EVIDENCE = 5
@@ -345,7 +345,8 @@ def score_card(view: ArticleView) -> str:
         if details.get("definition"):
             parts.append(f'<p class="definition">{e(details["definition"])}</p>')
         parts.extend(f'<p class="definition">{e(fact)}</p>' for fact in score_facts(details))
-        evidence = evidence_of(details, view.spans)[:MAX_EVIDENCE]
+        listed = evidence_of(details, view.spans)
+        evidence = listed[:MAX_EVIDENCE]
         if evidence:
             items = []
             for span, entry in evidence:
@@ -366,7 +367,7 @@ def score_card(view: ArticleView) -> str:
                 items.append(f'<li class="{css_class}"><span class="sw" aria-hidden="true"></span>{quote_html} '
                              f'<span class="ev-tech">{e(technique_label(technique))}{conf}</span></li>')
             tag = view.h(2)
-            parts.append(f'<{tag} class="sub">Strongest evidence (the {len(items)} strongest spans)</{tag}>'
+            parts.append(f'<{tag} class="sub">Strongest evidence ({evidence_heading(len(items), len(listed))})</{tag}>'
                          f'<ol class="evidence">{"".join(items)}</ol>')
     parts.append("</div>")
     return "".join(parts)

@@ -21,10 +21,10 @@ from rich.text import Text
 
 from ..taxonomy import BY_NAME, FRAME_EXPLANATIONS, GENRE_EXPLANATIONS
 from . import (
-    RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count, evidence_of,
-    evidence_text, for_display, frames_of, genre_of, innermost, no_techniques_message, paragraph_numbers,
-    percentile_words, readable_on, score_facts, score_of, sweep, technique_category, technique_colour,
-    technique_example, technique_label, technique_summary, text_lines,
+    RenderSpan, as_result_list, clean_spans, contribution_text, display_name, dropped_span_count,
+    evidence_heading, evidence_of, evidence_text, for_display, frames_of, genre_of, innermost,
+    no_techniques_message, paragraph_numbers, percentile_words, readable_on, score_facts, score_of, sweep,
+    technique_category, technique_colour, technique_example, technique_label, technique_summary, text_lines,
 )
 
 DEFAULT_WIDTH = 100
@@ -168,9 +168,10 @@ def overview_panel(result: Mapping[str, Any], spans: list[RenderSpan], text: str
         if details.get("definition"):
             score_lines.append(Text(str(details["definition"]), style="dim"))
         score_lines.extend(Text(fact, style="dim") for fact in score_facts(details))
-        evidence = evidence_of(details, spans)[:MAX_EVIDENCE]
+        listed = evidence_of(details, spans)
+        evidence = listed[:MAX_EVIDENCE]
         if evidence:
-            score_lines.append(Text(f"Top evidence (the {len(evidence)} strongest spans):"))
+            score_lines.append(Text(f"Top evidence ({evidence_heading(len(evidence), len(listed))}):"))
             items = Table.grid(padding=(0, 1))
             items.add_column(justify="right", no_wrap=True)
             items.add_column(ratio=1)
