@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, func
 from sqlalchemy.engine import Connection, Engine
 
-from .errors import SpinscopeError
+from .errors import InputError, SpinscopeError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MAX_PER_PAGE = 200
@@ -291,6 +291,7 @@ class Store:
         Dates are ISO `YYYY-MM-DD` and inclusive; `q` is full-text search over title and text (every word must
         occur; the last word may be a prefix).
         """
+        genre, technique = checked_filters(genre, technique)
         per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
         # the offset must fit a 64-bit SQL integer; a page that far out is simply past the end
         page = min(max(1, int(page)), _MAX_OFFSET // per_page)
@@ -583,6 +584,21 @@ def _snippet(body: str, title: str, limit: int = 240) -> str:
         text, cut = text[: limit - 1], True
         text = text[: text.rfind(" ")] if " " in text[limit // 2:] else text
     return text.rstrip() + "…" if cut else text
+
+
+def checked_filters(genre: str | None, technique: str | None) -> tuple[str | None, str | None]:
+    """The genre and technique filters as the library stores them (a technique's spelling variants, "loaded
+    language", normalised); an unknown one is an InputError rather than a filter that silently matches nothing."""
+    from .taxonomy import GENRES, normalise_technique
+
+    if genre and genre not in GENRES:
+        raise InputError(f"unknown genre {genre!r}; use one of {', '.join(GENRES)}")
+    if technique:
+        official = normalise_technique(technique)
+        if official is None:
+            raise InputError(f"unknown technique {technique!r}; use a SemEval-2023 name like Loaded_Language")
+        technique = official
+    return genre or None, technique or None
 
 
 def published_day(published: str) -> str | None:

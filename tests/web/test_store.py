@@ -467,3 +467,15 @@ def test_listing_snippets_end_on_a_word_with_an_ellipsis_where_the_text_goes_on(
     words = "The council expected the bridge to reopen soon.".split()
     assert snippets["long"].endswith("…") and snippets["long"][:-1].split()[-1] in words  # was "... bridge t"
     assert snippets["short"] == "The council met."
+
+
+def test_library_filters_in_python_are_read_as_the_api_reads_them(store):
+    from spinscope.errors import InputError
+
+    store.save(make_result("Headline\nSome loaded words here.", id="f", spans=[("Loaded_Language", 0, 5, 0.9)]))
+    for spelling in ("Loaded_Language", "loaded language", "Loaded Language"):
+        assert [item["id"] for item in store.list(technique=spelling)["items"]] == ["f"], spelling
+    for bad, says in ((dict(genre="nonsense"), "unknown genre 'nonsense'"),
+                      (dict(technique="Shouting"), "unknown technique 'Shouting'")):
+        with pytest.raises(InputError, match=says):
+            store.list(**bad)

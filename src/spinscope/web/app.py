@@ -9,14 +9,12 @@ full, new analyses get a 503. See docs/web.md.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import concurrent.futures
 import errno
 import json
 import logging
 import math
 import os
-import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -35,10 +33,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import InputError, ModelError, SpinscopeError
+from ..ingest import looks_like_html  # the one HTML sniffing rule (stdin, files, library, uploads)
 from ..pipeline import Pipeline
 from ..settings import Settings
-from ..store import Store, StoreError, model_versions_of
-from ..taxonomy import GENRES, normalise_technique
+from ..store import Store, StoreError, checked_filters, model_versions_of
+from ..taxonomy import GENRES
 from ..types import Article
 from .schemas import (
     AnalysisOut, AnalyzeRequest, ArticleInput, ArticleListOut, CompareOut, CompareRequest, ErrorOut, HealthOut,
@@ -54,8 +53,6 @@ DEFAULT_ANALYSIS_TIMEOUT = 120.0
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 FORM_FIELDS = ("text", "url", "title", "outlet", "published", "language", "store")
-_HTML_START = re.compile(rb"\s*(?:(?:<!--.*?-->|<\?xml[^>]*>)\s*)*(?:<!doctype\s+html|<html|<head|<body)",
-                         re.IGNORECASE | re.DOTALL)
 
 
 class ApiError(Exception):
@@ -151,12 +148,6 @@ def with_outlet_id(article: Article) -> Article:
     if article.outlet and article.id == text_id(article.text):
         article.id = text_id(json.dumps([article.outlet, article.text], ensure_ascii=False))
     return article
-
-
-def looks_like_html(data: bytes) -> bool:
-    """Whether uploaded bytes are an HTML page: after a UTF-8 BOM, whitespace and any comments or XML
-    declaration, a doctype or an <html>, <head> or <body> tag."""
-    return bool(_HTML_START.match(data[:4096].removeprefix(codecs.BOM_UTF8)))
 
 
 def article_from_upload(data: bytes, filename: str, item: ArticleInput | None, settings: Settings) -> Article:
@@ -287,17 +278,6 @@ async def read_form(request: Request, max_fields: int = len(FORM_FIELDS) + 4):
         raise ApiError(exc.status_code, f"cannot read the form: {exc.detail}") from None
     except Exception as exc:  # noqa: BLE001 - malformed multipart bodies raise assorted parser errors
         raise ApiError(400, f"cannot read the form: {str(exc).splitlines()[0] if str(exc) else 'malformed'}") from None
-
-
-def check_filters(genre: str | None, technique: str | None) -> tuple[str | None, str | None]:
-    if genre and genre not in GENRES:
-        raise ApiError(400, f"unknown genre {genre!r}; use one of {', '.join(GENRES)}")
-    if technique:
-        official = normalise_technique(technique)
-        if official is None:
-            raise ApiError(400, f"unknown technique {technique!r}; use a SemEval-2023 name like Loaded_Language")
-        technique = official
-    return genre or None, technique or None
 
 
 def check_score_range(lowest: float | None, highest: float | None) -> None:
@@ -493,7 +473,7 @@ def _install_api(app: FastAPI, runtime: Runtime) -> None:
             score_max: Optional[float] = Query(None, ge=0, le=100),
             q: Optional[str] = Query(None, max_length=500, description="Words that must occur in title or text."),
             sort: str = Query("updated", pattern="^(updated|date|score)$")):
-        genre, technique = check_filters(genre, technique)
+        genre, technique = checked_filters(genre, technique)  # an InputError is a 400
         check_score_range(score_min, score_max)
         return await run_in_threadpool(runtime.store.list, page, per_page, outlet, date_from, date_to, genre,
                                        technique, score_min, score_max, q, sort)

@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..render import readable_on, technique_colour, technique_label
 from ..render.compare import failure_text, story_quotes
 from ..render.html import article_fragment, article_fragments, asset
-from ..store import StoreError, published_day
+from ..store import StoreError, checked_filters, published_day
 from ..taxonomy import BY_NAME, CATEGORIES, GENRES, TECHNIQUE_NAMES
 from .security import PAGE_POLICY
 
@@ -124,7 +124,7 @@ def _number(value: str | None, name: str, low: float = 0, high: float = 100) -> 
 def install_pages(app: FastAPI, runtime) -> None:
     from pydantic import ValidationError
 
-    from .app import (ApiError, check_filters, check_score_range, parse_analyze_request, read_form, run_compare,
+    from .app import (ApiError, check_score_range, parse_analyze_request, read_form, run_compare,
                       textarea_text, validation_message)
     from .schemas import ArticleInput, CompareRequest
 
@@ -204,7 +204,7 @@ def install_pages(app: FastAPI, runtime) -> None:
             if not page_text.isdigit():
                 raise InputError(f"page must be a whole number, not {page_text[:20]!r}")
             page_number = max(1, int(page_text))
-            genre, technique = check_filters(filters["genre"], filters["technique"])
+            genre, technique = checked_filters(filters["genre"], filters["technique"])
             sort = filters["sort"] if filters["sort"] in ("updated", "date", "score") else "updated"
             lowest = _number(filters["score_min"], "lowest score")
             highest = _number(filters["score_max"], "highest score")
