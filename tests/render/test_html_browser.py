@@ -459,3 +459,12 @@ def test_on_a_phone_the_reports_wide_tables_scroll_in_their_box_from_the_keyboar
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('.toc a')")
     assert page.problems == []
+
+
+def test_a_title_that_is_one_long_address_does_not_widen_the_page_on_a_phone(open_report):
+    title = "https://www.example.org/news/2026/12/02/" + "a-very-long-slug-" * 8 + "end"
+    article = segment(Article(text=f"{title}\nThe council met on Monday.", language="en"))
+    page = open_report(to_html(article.to_dict()))
+    page.set_viewport_size({"width": 375, "height": 667})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
+    assert page.problems == []
