@@ -297,7 +297,7 @@ def compare(
         None, "--format", "-f", help="Report format (default: from the -o file's suffix, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     threshold: Optional[float] = typer.Option(None, "--threshold",
-                                              help="Story similarity threshold (0-1, default 0.25)."),
+                                              help="Story similarity threshold (0-1, default 0.30)."),
     lang: Optional[str] = _force_language_option(),
     model_dir: Optional[Path] = _model_dir_option(),
 ) -> None:
