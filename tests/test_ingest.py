@@ -6,11 +6,13 @@ import gzip
 import io
 import json
 import os
+import random
 import shutil
 import socket
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -690,3 +692,165 @@ def test_seed_articles_load(seeds_dir):
         assert article.title and article.paragraphs and article.sentences
         assert article.id == path.stem
     assert os.fspath(files[0]) in {r.source for r in iter_articles([seeds_dir]) if isinstance(r, Article)}
+
+
+# --- HTML given as a str or bytes (the library's own sniffing is the CLI's and the web app's) -------------------
+
+HARBOUR_HTML = ("<!DOCTYPE html><html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1>"
+                "<p>The council approved the harbour plan on Tuesday after a long debate about the cost.</p>"
+                "<p>Critics call it a disaster for the residents of the old town.</p></article></body></html>")
+
+
+@pytest.mark.parametrize("given", [HARBOUR_HTML, HARBOUR_HTML.encode(), "\ufeff<!-- saved page -->\n" + HARBOUR_HTML,
+                                   HARBOUR_HTML.encode("utf-16"), HARBOUR_HTML[len("<!DOCTYPE html>"):]],
+                         ids=["str", "bytes", "bom-and-comment", "utf-16-bytes", "no-doctype"])
+def test_an_html_document_given_as_a_str_or_bytes_is_extracted_not_taken_as_text(given):
+    article = load_one(given)
+    assert article.source == "html" and article.title == "Harbour plan"
+    assert article.text.startswith("Harbour plan\n\nThe council approved") and "<" not in article.text
+    assert article.text == load_one(HARBOUR_HTML.encode(), Settings()).text  # as stdin/uploads would give it
+
+
+def test_the_library_reads_html_as_stdin_does():
+    stream = io.BytesIO(HARBOUR_HTML.encode())
+    piped = ingest.read_stdin(stream=stream)
+    given = load_one(HARBOUR_HTML)
+    assert (given.text, given.title, given.id) == (piped.text, piped.title, piped.id)
+
+
+def test_analyze_extracts_an_html_string():
+    import spinscope
+
+    result = spinscope.analyze(HARBOUR_HTML)
+    assert result.source == "html" and result.title == "Harbour plan" and "<article>" not in result.text
+
+
+def test_html_fragments_and_text_mentioning_tags_stay_text():
+    for text in ("<p>The council approved the plan.</p>", "Why <html> tags matter\n\nA short note.",
+                 "Harbour news\n\n<body> is where a page's text goes."):
+        article = load_one(text)
+        assert article.source == "text" and article.text == text
+    assert load_one(b"Title\n\nBody.").source == "text"  # bytes of text: named like a str of text
+
+
+def test_one_html_sniffing_rule_for_library_stdin_files_and_uploads():
+    assert ingest.looks_like_html(HARBOUR_HTML) and ingest.looks_like_html(HARBOUR_HTML.encode())
+    assert ingest.looks_like_html(b'<?xml version="1.0"?>\n<!-- a --><!-- b -->\n<html>')
+    assert not ingest.looks_like_html(b"<!-- an unterminated comment <html>")
+    assert not ingest.looks_like_html(b"<!-- a --> not a comment --> <html>")  # a comment ends at its first -->
+    pytest.importorskip("fastapi")
+    from spinscope.web import app
+
+    assert app.looks_like_html is ingest.looks_like_html
+
+
+def test_html_sniffing_does_not_backtrack_on_a_run_of_comments():
+    started = time.monotonic()
+    for data in (b"<!---->" * 600 + b"x", "<!---->" * 600 + "x"):
+        assert not ingest.looks_like_html(data)
+    assert time.monotonic() - started < 1.0  # the old pattern took minutes (exponential in the comment count)
+
+
+def test_an_html_string_that_is_too_long_or_empty_of_text_is_refused_in_one_line():
+    assert error_of(load_one, "<html><body><script>var x = 1;</script></body></html>") == (
+        "html: no article text found in the HTML")
+    message = error_of(load_one, HARBOUR_HTML, Settings(max_input_chars=100))
+    assert message.startswith("html: ") and "character input limit" in message
+    message = error_of(load_one, HARBOUR_HTML.encode(), Settings(max_input_bytes=100))
+    assert message.startswith("input: ") and "bytes input limit" in message  # bytes: the byte limit, first
+
+
+# --- text in legacy encodings: "not UTF-8", not "binary" ----------------------------------------------------
+
+RUSSIAN = ("Власти города объявили о новом плане развития порта.\n\nКритики называют его катастрофой для жителей, "
+           "которые и так страдают от шума.\n")
+UKRAINIAN = "Міська влада оголосила про новий план розвитку порту. Критики називають його катастрофою.\n"
+POLISH = "Władze miasta ogłosiły nowy plan rozwoju portu. Krytycy nazywają go katastrofą dla mieszkańców.\n"
+CZECH = "Městská rada schválila nový plán rozvoje přístavu. Kritici říkají, že je to katastrofa pro obyvatele.\n"
+GREEK = "Οι αρχές της πόλης ανακοίνωσαν νέο σχέδιο ανάπτυξης του λιμανιού. Οι επικριτές το αποκαλούν καταστροφή.\n"
+
+
+def _first_bad_utf8(data: bytes) -> int:
+    with pytest.raises(UnicodeDecodeError) as caught:
+        data.decode("utf-8")
+    return caught.value.start
+
+
+@pytest.mark.parametrize("text, encoding, named", [
+    (RUSSIAN, "cp1251", "Windows-1251"), (RUSSIAN, "koi8-r", "KOI8-R/KOI8-U"), (RUSSIAN, "cp866", "CP866"),
+    (RUSSIAN, "iso-8859-5", "ISO-8859-5"), (UKRAINIAN, "cp1251", "Windows-1251"),
+    (UKRAINIAN, "koi8-u", "KOI8-R/KOI8-U"),
+    (RUSSIAN * 300, "cp1251", "Windows-1251"),
+    ("Harbour news in English first. " * 1000 + RUSSIAN, "cp1251", "Windows-1251"),  # the first bad byte at 31 kB
+])
+def test_cyrillic_legacy_text_is_not_utf8_and_its_code_page_is_named(tmp_path, text, encoding, named):
+    path = tmp_path / "story.txt"
+    data = text.encode(encoding)
+    path.write_bytes(data)
+    offset = _first_bad_utf8(data)
+    assert error_of(load_one, path) == (f"{path}: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}; "
+                                        f"it looks like Cyrillic text in {named}); save it as UTF-8")
+
+
+@pytest.mark.parametrize("text, encoding", [
+    (POLISH, "cp1250"), (POLISH, "iso-8859-2"), (CZECH, "cp1250"), (CZECH, "iso-8859-2"), (GREEK, "cp1253"),
+    ("Zürich: Straße, Öl und Käse für alle.\n", "latin-1"), ("Le député a dit « non » à l’été.\n", "cp1252"),
+    ("市政府宣布了港口发展的新计划。批评者称这对居民来说是一场灾难。\n" * 5, "gbk"),
+    ("市は港の新しい開発計画を発表した。批判者は住民にとって災害だと言う。\n" * 5, "shift_jis"),
+    (RUSSIAN.upper(), "cp1251"),  # all capitals: Cyrillic, but which code page is not clear
+])
+def test_other_legacy_text_is_not_utf8_without_a_guessed_name(text, encoding):
+    data = text.encode(encoding)
+    offset = _first_bad_utf8(data)
+    assert error_of(decode_bytes, data, "story.txt") == (
+        f"story.txt: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}); save it as UTF-8")
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(1, 256)) * 40,  # every byte but NUL
+    bytes(byte for byte in random.Random(7).randbytes(20000) if byte),  # random, without NULs
+    zlib.compress(RUSSIAN.encode() * 50, wbits=-15),  # raw deflate: no magic number
+    bytes((i * 7919 + 13) % 223 + 33 for i in range(20000)),  # no control bytes, no spaces
+    b"PK\x03\x04" + RUSSIAN.encode("cp1251"),  # a zip (or .docx) holding Cyrillic text
+    b"%PDF-1.4\n" + RUSSIAN.encode("koi8-r"),
+    RUSSIAN.encode("cp1251") + b"\x00",
+], ids=["all-bytes", "random", "deflate", "no-controls", "zip", "pdf", "nul"])
+def test_binary_data_is_still_refused_as_binary(data):
+    assert error_of(decode_bytes, data, "blob").startswith("blob: looks like a binary file")
+
+
+def test_legacy_encoded_file_is_a_one_line_error_from_the_cli(tmp_path):
+    from cli_helpers import run_cli
+
+    path = tmp_path / "story.txt"
+    path.write_bytes(RUSSIAN.encode("cp1251"))
+    for proc in (run_cli("analyze", str(path)), run_cli("analyze", "-", stdin=RUSSIAN.encode("koi8-r"))):
+        err = proc.stderr.decode()
+        assert proc.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+        assert "not UTF-8 text" in err and "Cyrillic text in" in err and "save it as UTF-8" in err
+
+
+# --- offsets index Article.text: the decoded text, BOM dropped, line endings kept ---------------------------
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+                                           ("utf-16-be", b"\xfe\xff"), ("utf-8", b"")])
+def test_text_file_article_text_is_the_decoded_file_less_its_bom(tmp_path, encoding, bom):
+    text = "Harbour plan\r\n\r\nThe council \u00e9lite voted.\r\nCritics objected.\n"
+    path = tmp_path / "story.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    article = segment(load_one(path))
+    assert article.text == text  # BOM dropped, "\r\n" kept as two characters, nothing normalised
+    if bom[:3] == b"\xef\xbb\xbf":
+        assert path.read_bytes().decode("utf-8") == "\ufeff" + article.text  # naive decoding: one character more
+    for paragraph in article.paragraphs:
+        assert article.text[paragraph.start:paragraph.end].strip()
+
+
+def test_docstrings_say_what_offsets_index():
+    import spinscope
+
+    for doc in (spinscope.analyze.__doc__, ingest.load_file.__doc__):
+        assert "offsets" in doc.lower() and "BOM" in doc and "line endings" in doc
+    assert "byte-order mark" in spinscope.analyze.__doc__ and "html" in spinscope.analyze.__doc__.lower()
+    assert "looks_like_html" in load_one.__doc__

@@ -129,3 +129,79 @@ def test_refused_private_url_says_how_to_allow_it_in_python_and_by_environment()
     message = str(caught.value)
     assert "is a loopback address" in message and len(message.splitlines()) == 1
     assert "Settings(allow_private_urls=True)" in message and "SPINSCOPE_ALLOW_PRIVATE_URLS=1" in message
+
+
+# --- one error type for every invalid setting ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes, says", [
+    ({"min_confidence": 2}, "min_confidence must be from 0 to 1, not 2.0"),
+    ({"min_confidence": float("nan")}, "min_confidence must be from 0 to 1, not nan"),
+    ({"max_input_bytes": -1}, "max_input_bytes must be a finite number above 0, not -1"),
+    ({"max_input_chars": 0}, "max_input_chars must be a finite number above 0, not 0"),
+    ({"fetch_timeout": float("inf")}, "fetch_timeout must be a finite number above 0, not inf"),
+    ({"language": "english"}, "language: 'english' is not a two-letter ISO 639-1 code"),
+    ({"components": ("bogus",)}, "unknown component 'bogus'"),
+    ({"min_confidence": "0.5"}, "min_confidence must be a number, not '0.5'"),
+    ({"user_agent": "spinscope\r\nX-Injected: 1"}, "user_agent must be one line without control characters"),
+])
+def test_every_invalid_setting_is_a_one_line_settings_error(changes, says):
+    from spinscope.errors import InputError, SettingsError, SpinscopeError
+
+    with pytest.raises(SettingsError) as caught:
+        Settings(**changes)
+    error = caught.value
+    assert str(error).startswith(says) and len(str(error).splitlines()) == 1
+    # one type, and still what code written for the old types catches
+    assert isinstance(error, SpinscopeError) and isinstance(error, InputError) and isinstance(error, ValueError)
+    with pytest.raises(SettingsError):
+        Settings().with_changes(**changes)
+
+
+@pytest.mark.parametrize("bad", [{"language": "de"}, {}, "de", Path("/tmp"), 0.5])
+def test_settings_that_are_not_a_settings_object_are_refused_clearly(bad):
+    import spinscope
+    from spinscope.errors import SettingsError
+    from spinscope.ingest import iter_articles, load_one
+
+    says = ("settings must be a spinscope.Settings, e.g. Settings(language='de'), "
+            f"not {type(bad).__name__}")
+    for call in (lambda: spinscope.analyze("They lie to you.", settings=bad),
+                 lambda: load_one("They lie to you.", bad), lambda: list(iter_articles(["-"], bad))):
+        with pytest.raises(SettingsError) as caught:
+            call()
+        assert str(caught.value) == says
+
+
+def test_no_settings_means_the_defaults():
+    from spinscope.ingest import load_one
+    from spinscope.settings import checked_settings
+
+    assert checked_settings(None) == Settings()
+    custom = Settings(language="de")
+    assert checked_settings(custom) is custom
+    assert load_one("Hafen\n\nDer Rat stimmte zu.", None).text == "Hafen\n\nDer Rat stimmte zu."
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("SPINSCOPE_COMPONENTS", "genre,bogus", "unknown component 'bogus'"),
+    ("SPINSCOPE_LANGUAGE", "english", "language: 'english' is not a two-letter"),
+    ("SPINSCOPE_MAX_INPUT_BYTES", "-5", "max_input_bytes must be a finite number above 0"),
+])
+def test_every_bad_env_setting_is_one_line_from_the_cli(variable, value, says):
+    from cli_helpers import run_cli
+
+    proc = run_cli("analyze", "-", stdin="They lie to you.", env={variable: value})
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert f"invalid SPINSCOPE_* environment setting: {says}" in err
+
+
+def test_a_pipeline_and_a_comparison_refuse_settings_that_are_not_settings():
+    from spinscope.compare import compare
+    from spinscope.errors import SettingsError
+    from spinscope.pipeline import Pipeline
+
+    for make in (lambda: Pipeline({"language": "de"}), lambda: compare(["a.txt", "b.txt"], {"language": "de"})):
+        with pytest.raises(SettingsError, match=r"^settings must be a spinscope.Settings.*not dict$"):
+            make()

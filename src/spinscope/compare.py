@@ -46,7 +46,7 @@ from .claims import (DEFAULT_CLAIM_THRESHOLD, MUTUAL_BEST_FLOOR, Claim, ClaimEnc
 from .cluster import (BLOCK_WEIGHTS, DEFAULT_STORY_THRESHOLD, DEFAULT_WINDOW_DAYS, Entity, StoryInput,
                       cluster_stories, named_entities)
 from .errors import InputError, ModelError, SpinscopeError
-from .settings import Settings
+from .settings import Settings, checked_settings
 from .types import Article, Paragraph, Span
 
 MAX_UNIQUE_CLAIMS = 10
@@ -311,7 +311,7 @@ def compare(sources, settings: Settings | None = None, *, threshold: float | Non
     analyse          run the analysis pipeline on articles that have not been analysed yet
     claim_encoder    another `claims.ClaimEncoder` (e.g. a sentence-embedding model) for claim matching
     """
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     options = CompareOptions(
         threshold=float(threshold if threshold is not None else _setting(settings, "story_threshold",
                                                                           DEFAULT_STORY_THRESHOLD)),

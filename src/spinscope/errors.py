@@ -9,6 +9,12 @@ class InputError(SpinscopeError):
     """The input cannot be read or analysed (empty, binary, too large, malformed, unreachable)."""
 
 
+class SettingsError(InputError, ValueError):
+    """A `Settings` value is invalid (wrong type, out of range, unknown component or language code), or what was
+    passed as settings is not a `Settings`. It is an `InputError` and a `ValueError`, the two types invalid
+    settings raised before, so `except InputError` and `except ValueError` code keeps catching it."""
+
+
 class ModelError(SpinscopeError):
     """A model file is missing, corrupt or incompatible."""
 

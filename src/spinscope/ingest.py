@@ -22,6 +22,7 @@ import threading
 import time
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from .errors import InputError, os_reason
 from .segment import line_bounds, strip_blank
-from .settings import Settings
+from .settings import Settings, checked_settings
 from .types import Article
 
 TEXT_SUFFIXES = (".txt",)
@@ -55,7 +56,11 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_LOOKS_LIKE_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# what may come before an HTML document's first tag, one item at a time (a loop, not a repeated group: a lazy
+# comment inside a repetition backtracks exponentially on a run of "<!---->" that is not followed by a tag)
+_HTML_PROLOG_ITEM = re.compile(rb"\s*(?:<!--.*?-->|<\?xml[^>]*>)", re.IGNORECASE | re.DOTALL)
+_HTML_FIRST_TAG = re.compile(rb"\s*(?:<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
+_HTML_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -114,10 +119,80 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+# Legacy encodings a text file that is not UTF-8 is usually in: 8-bit code pages, then multi-byte East Asian ones.
+# They only decide between "not UTF-8" and "binary" (and name a Cyrillic code page); nothing is decoded with them.
+_LEGACY_8BIT = ("cp1252", "cp1250", "iso8859_2", "cp1251", "koi8_u", "cp866", "iso8859_5")
+_LEGACY_CJK = ("gbk", "big5", "shift_jis", "euc_jp", "euc_kr")
+# the Cyrillic code pages, told apart by their letters: each puts lower case or vowels where the others have
+# upper case, consonants or symbols
+_CYRILLIC_NAMES = {"cp1251": "Windows-1251", "koi8_u": "KOI8-R/KOI8-U", "cp866": "CP866", "iso8859_5": "ISO-8859-5"}
+_COMMON_CYRILLIC = frozenset("оаеинтсрвл")  # over half the letters of Russian, Ukrainian, Bulgarian, Serbian text
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r") + b"\x7f"
+_LEGACY_SAMPLE = 16384
+_TEXT_CATEGORIES = ("L", "M", "N", "P", "Zs", "Sc")  # letters, marks, digits, punctuation, spaces, currency
+
+
+def _texty(char: str) -> bool:
+    return unicodedata.category(char).startswith(_TEXT_CATEGORIES)
+
+
+def _legacy_text(data: bytes, first_bad: int) -> tuple[bool, str]:
+    """Whether bytes that are not UTF-8 read as text in a legacy encoding, and what it looks like ("Cyrillic
+    text in Windows-1251") when that is clear, else "".
+
+    Binary data has control bytes all over it, and its high bytes are no code page's letters separated by
+    spaces. Only Cyrillic code pages are named: their letters show which one it is (in the right one the ten
+    commonest lower-case letters are half of them). Latin-script code pages (Latin-1, Windows-1250, ISO-8859-2
+    ...) and the multi-byte encodings read each other's text as plausible letters, so they are not named.
+
+    `first_bad` is the offset of the first byte that is not UTF-8: the sample is taken around it (it may come
+    after any amount of ASCII)."""
+    begin = max(0, first_bad - _LEGACY_SAMPLE // 2)
+    sample = data[begin:begin + _LEGACY_SAMPLE]
+    counts = Counter(sample)  # byte value -> how often
+    if not sample or sum(counts[b] for b in _CONTROL_BYTES) > 0.01 * len(sample):
+        return False, ""
+    high = [(byte, counts[byte]) for byte in range(128, 256) if counts[byte]]
+    high_total = sum(count for _, count in high)
+    spaces = sum(counts[b] for b in b" \t\n\v\f\r")
+    plausible = []
+    if spaces >= 0.04 * len(sample):  # words: 8-bit text has spaces; East Asian text need not
+        for codec in _LEGACY_8BIT:
+            chars = [(bytes([byte]).decode(codec, errors="replace"), count) for byte, count in high]
+            if sum(count for char, count in chars if _texty(char)) >= 0.9 * high_total:
+                plausible.append((codec, chars))
+    if not plausible:
+        for codec in _LEGACY_CJK:  # strict: random high bytes are not valid double-byte text for long
+            try:  # from the first bad byte, a character's first byte; the cut at the end may split one
+                text = codecs.getincrementaldecoder(codec)().decode(data[first_bad:first_bad + _LEGACY_SAMPLE])
+            except UnicodeDecodeError:
+                continue
+            wide = [char for char in text if ord(char) > 127]
+            if wide and sum(map(_texty, wide)) >= 0.9 * len(wide):
+                return True, ""
+        return False, ""
+    # Cyrillic: the share of the letters that are the commonest lower-case ones, in the right code page half of
+    # them or more, in a wrong one (other letters, upper case or symbols in their places) far fewer
+    shares = []
+    for codec, chars in plausible:
+        if codec in _CYRILLIC_NAMES:
+            common = sum(count for char, count in chars if char in _COMMON_CYRILLIC)
+            letters = sum(count for char, count in chars if "\u0400" <= char <= "\u04ff")
+            if letters and letters >= 0.8 * high_total:
+                shares.append((common / letters, _CYRILLIC_NAMES[codec]))
+    shares.sort(reverse=True)
+    if shares and shares[0][0] >= 0.35 and (len(shares) == 1 or shares[1][0] <= 0.5 * shares[0][0]):
+        return True, f"Cyrillic text in {shares[0][1]}"
+    return True, ""
+
+
 def decode_bytes(data: bytes, name: str) -> str:
     """Decode an uploaded/read text file: UTF-8 (BOM stripped) or UTF-16/32 with a BOM; refuse anything else.
 
-    Raises `InputError` for binary data, text that is not UTF-8, and empty or whitespace-only input.
+    The text is the decoded characters exactly, less the BOM: line endings are kept as they are ("\\r\\n" stays two
+    characters) and nothing is normalised. Raises `InputError` for binary data, text that is not UTF-8 (text in
+    a legacy encoding such as Latin-1, Windows-1250/1251 or KOI8-R gets "not UTF-8 text ...; save it as UTF-8",
+    naming a Cyrillic code page when its letters show which) and empty or whitespace-only input.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -135,11 +210,15 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        # legacy-encoded text has a few bad bytes; binary data has them everywhere
-        if _non_text_share(data[:65536].decode("utf-8", errors="replace")) > 0.3:
+        # legacy-encoded text has bad bytes (a few in Latin-1, nearly every letter in Cyrillic); binary data has
+        # them everywhere too, but also control bytes, and no code page makes words of it
+        legacy, encoding = _legacy_text(data, error.start)
+        if not legacy and _non_text_share(data[:65536].decode("utf-8", errors="replace")) > 0.3:
             raise InputError(f"{name}: looks like a binary file") from None
-        raise InputError(f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
-                         "save it as UTF-8") from None
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+        if encoding:
+            where += f"; it looks like {encoding}"
+        raise InputError(f"{name}: not UTF-8 text ({where}); save it as UTF-8") from None
     return _checked_text(text, name)
 
 
@@ -210,7 +289,7 @@ def from_text(text: str, *, source: str = "", id: str | None = None, title: str 
     """An `Article` whose `text` is exactly `text` (offsets index it unchanged); title defaults to line 1.
 
     `name` is how error messages name the input (default: `source`, else "text")."""
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     name = name or source or "text"
     if not isinstance(text, str):
         raise InputError(f"{name}: text must be a string, not {type(text).__name__}")
@@ -302,7 +381,7 @@ def _extract_html(html: str, name: str):
 def from_html(html: str | bytes, *, source: str = "", settings: Settings | None = None, url: str = "",
               id: str | None = None, content_type: str | None = None) -> Article:
     """Extract the main text of a web page. The Article text is title + blank line + one paragraph per line."""
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     name = source or url or "HTML"
     if isinstance(html, bytes):
         if len(html) > settings.max_input_bytes:
@@ -333,13 +412,39 @@ def from_html(html: str | bytes, *, source: str = "", settings: Settings | None 
     )
 
 
-def _looks_like_html(data: bytes) -> bool:
-    return bool(_LOOKS_LIKE_HTML.match(data[:1024].lstrip(codecs.BOM_UTF8)))
+def looks_like_html(data: bytes | str) -> bool:
+    """Whether `data` is an HTML document: in its first 4 kB, after a byte-order mark, whitespace and any comments
+    or XML declaration, a doctype or an <html>, <head> or <body> tag. A fragment (`<p>`, `<article>`) is not.
+
+    The one rule for every input without an .html name: `analyze`/`load_one` given a str or bytes, stdin, files
+    with another suffix, URL bodies of an unexpected content type and web uploads (`spinscope.web.app`)."""
+    if isinstance(data, str):
+        head = data[:_HTML_SNIFF_BYTES].encode("utf-8", "surrogatepass")
+    else:
+        head = bytes(data[:_HTML_SNIFF_BYTES])
+        for bom, encoding in _BOMS:
+            if head.startswith(bom):
+                if encoding != "utf-8-sig":  # UTF-16/32: sniff the characters, not their bytes
+                    head = head.decode(encoding, errors="ignore").encode("utf-8", "surrogatepass")
+                break
+    head = head.removeprefix(codecs.BOM_UTF8)
+    position = 0
+    while (item := _HTML_PROLOG_ITEM.match(head, position)) is not None:
+        position = item.end()
+    return _HTML_FIRST_TAG.match(head, position) is not None
 
 
 def load_file(path: str | Path, settings: Settings | None = None) -> Article:
-    """Read one .txt (SemEval layout: title, blank line, body), .html/.htm or .json (one object) file."""
-    settings = settings or Settings()
+    """Read one .txt (SemEval layout: title, blank line, body), .html/.htm or .json (one object) file.
+
+    Offsets (spans, paragraphs, sentences) are character offsets into `Article.text`, not byte offsets into the
+    file. For a .txt file (or one of another suffix that is not HTML) `Article.text` is the file's bytes decoded
+    by `decode_bytes` and nothing more: UTF-8, or UTF-16/32 by its byte-order mark, with the BOM dropped (so a
+    file with a BOM has every offset one less than in `data.decode("utf-8")`, which keeps U+FEFF as character
+    0), line endings as in the file ("\\r\\n" is two characters) and no Unicode normalisation. For HTML,
+    `Article.text` is the extracted title, a blank line and one paragraph per line; for .json, the "text" field.
+    """
+    settings = checked_settings(settings)
     path = Path(path)
     if path.suffix.lower() in JSONL_SUFFIXES:
         raise InputError(f"{path}: a {path.suffix} file holds many articles; analyse it as a batch")
@@ -349,19 +454,19 @@ def load_file(path: str | Path, settings: Settings | None = None) -> Article:
             raise InputError(f"{path}: a JSON array holds many articles; analyse it as a batch")
         return _record_article(record, str(path), _file_id(path), str(path), settings)
     data = _read_file(path, settings)
-    if path.suffix.lower() in HTML_SUFFIXES or (path.suffix.lower() not in TEXT_SUFFIXES and _looks_like_html(data)):
+    if path.suffix.lower() in HTML_SUFFIXES or (path.suffix.lower() not in TEXT_SUFFIXES and looks_like_html(data)):
         return from_html(data, source=str(path), settings=settings, id=_file_id(path))
     text = decode_bytes(data, str(path))
     return from_text(text, source=str(path), id=_file_id(path), settings=settings)
 
 
 def read_stdin(settings: Settings | None = None, stream: BinaryIO | None = None) -> Article:
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     stream = stream if stream is not None else getattr(sys.stdin, "buffer", None)
     if stream is None:  # started with stdin closed (`<&-`): Python sets sys.stdin to None
         raise InputError("stdin: standard input is closed; give a file, or pipe the text in")
     data = _read_limited(stream, "stdin", settings)
-    if _looks_like_html(data):
+    if looks_like_html(data):
         return from_html(data, source="stdin", settings=settings)
     return from_text(decode_bytes(data, "stdin"), source="stdin", settings=settings)
 
@@ -543,7 +648,7 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
 
     Redirects are followed by hand (at most 5) so every hop is checked again.
     """
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     if not url.strip():  # else the message would start with an empty name
         raise InputError("the URL is empty; give an http or https address")
     deadline = time.monotonic() + settings.fetch_timeout
@@ -604,7 +709,7 @@ def download(url: str, settings: Settings | None = None) -> tuple[bytes, str, st
 
 def fetch_url(url: str, settings: Settings | None = None) -> Article:
     """Fetch a web page and extract its article text (see `download` for the URL policy)."""
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     body, final_url, content_type = download(url, settings)
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "text/plain":
@@ -617,7 +722,7 @@ def fetch_url(url: str, settings: Settings | None = None) -> Article:
         article = from_text(_checked_text(text, url), source=url, url=final_url, settings=settings)
         article.outlet = (urlsplit(final_url).hostname or "").removeprefix("www.")
         return article
-    if media_type and media_type not in ("text/html", "application/xhtml+xml") and not _looks_like_html(body):
+    if media_type and media_type not in ("text/html", "application/xhtml+xml") and not looks_like_html(body):
         raise InputError(f"{url}: cannot analyse content of type {media_type} (need an HTML page or plain text)")
     if not body.strip():
         raise InputError(f"{url}: empty input")
@@ -649,18 +754,26 @@ def _looks_like_missing_path(text: str) -> bool:
 
 
 def load_one(source, settings: Settings | None = None) -> Article:
-    """One article from an `Article`, a path (.txt/.html/.htm/.json), an http(s) URL, "-" (stdin) or raw text.
+    """One article from an `Article`, a path (.txt/.html/.htm/.json), an http(s) URL, "-" (stdin), an HTML
+    document or raw text (str or bytes).
 
-    A string that is neither an existing path nor a URL is taken as the article text itself, unless it looks
-    like a file name (then "no such file" is the more useful answer).
+    A str or bytes that `looks_like_html` (a doctype or an <html>, <head> or <body> tag first: the rule stdin and
+    web uploads use) is extracted as a web page by `from_html`, with `source` "html"; a fragment is text. Other
+    bytes are decoded like a .txt file (`decode_bytes`). A string that is neither an existing path, a URL nor an
+    HTML document is taken as the article text itself, `source` "text" (its offsets index it unchanged), unless
+    it looks like a file name (then "no such file" is the more useful answer).
     """
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     if isinstance(source, Article):
         return source
     if isinstance(source, Path):
         return load_file(source, settings)
     if isinstance(source, bytes):
-        return from_text(decode_bytes(source, "input"), settings=settings)
+        if len(source) > settings.max_input_bytes:
+            raise _too_big("input", len(source), settings)
+        if looks_like_html(source):
+            return from_html(source, source="html", settings=settings)
+        return from_text(decode_bytes(source, "input"), source="text", settings=settings, name="input")
     if not isinstance(source, str):
         raise InputError(f"cannot analyse a {type(source).__name__}: give text, a path or a URL")
     if source == "-":
@@ -670,6 +783,8 @@ def load_one(source, settings: Settings | None = None) -> Article:
     path = _existing_path(source)
     if path is not None:
         return load_file(path, settings)
+    if looks_like_html(source):
+        return from_html(source, source="html", settings=settings)
     if _looks_like_missing_path(source):
         raise InputError(f"{source}: no such file or directory")
     if re.fullmatch(r"www\.\S+", source.strip()):
@@ -802,7 +917,7 @@ def iter_articles(inputs: list[str | Path], settings: Settings | None = None) ->
 
     Unreadable items come out as `Failure`s and the iteration goes on.
     """
-    settings = settings or Settings()
+    settings = checked_settings(settings)
     for item in inputs:
         if isinstance(item, Article):
             yield item

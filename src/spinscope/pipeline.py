@@ -11,7 +11,7 @@ from .detectors.base import PARAMS_FILE, Detector, load_detector
 from .errors import InputError, ModelError
 from .language import SUPPORTED, detect_language
 from .segment import segment
-from .settings import Settings, normalise_language
+from .settings import Settings, checked_settings, normalise_language
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Pipeline:
     `ingest.load_one` and the pipeline's settings, as `analyze` does)."""
 
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings or Settings()
+        self.settings = checked_settings(settings)
 
     @property
     def components(self) -> tuple[tuple[str, Detector | None, str], ...]:

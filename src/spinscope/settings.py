@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import unicodedata
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .data import ISO_CODE
-from .errors import InputError
+from .errors import SettingsError
 
 PACKAGED_MODELS = Path(__file__).parent / "models"
 COMPONENTS = ("techniques", "genre", "frames")  # the components a model folder can hold
@@ -55,49 +56,55 @@ class Settings:
     span_encoder: bool = True
 
     def __post_init__(self):
-        # a nonsense value fails here, once, with its name, not deep inside an analysis: a wrong type is an
-        # InputError, an out-of-range number or language code a ValueError (nan fails every check)
+        # a nonsense value fails here, once, with its name, not deep inside an analysis: every invalid value (a
+        # wrong type, an out-of-range number, an unknown component or language code; nan fails every check) is a
+        # one-line SettingsError, which is both an InputError and a ValueError
         def put(name, value):
             object.__setattr__(self, name, value)  # frozen: normalised once, here
 
         if not isinstance(self.model_dir, (str, os.PathLike)):
-            raise InputError(f"model_dir must be a path, not {type(self.model_dir).__name__}")
+            raise SettingsError(f"model_dir must be a path, not {type(self.model_dir).__name__}")
         put("model_dir", Path(self.model_dir))
         for name in ("components", "allowed_url_hosts"):
             value = getattr(self, name)
             if isinstance(value, str):  # tuple("genre") would be ('g', 'e', ...)
-                raise InputError(f"{name} must be a tuple of strings, not the string {value!r}; "
-                                 f"write ({value!r},)")
+                raise SettingsError(f"{name} must be a tuple of strings, not the string {value!r}; "
+                                    f"write ({value!r},)")
             if not isinstance(value, (tuple, list)) or not all(isinstance(item, str) for item in value):
-                raise InputError(f"{name} must be a tuple of strings, not {value!r}")
+                raise SettingsError(f"{name} must be a tuple of strings, not {value!r}")
             put(name, tuple(value))
         unknown = [name for name in self.components if name not in COMPONENTS]
         if unknown:
-            raise InputError(f"unknown component {unknown[0]!r} in components; valid: {', '.join(COMPONENTS)}")
+            raise SettingsError(f"unknown component {unknown[0]!r} in components; valid: {', '.join(COMPONENTS)}")
         if self.language is not None and not isinstance(self.language, str):
-            raise InputError(f"language must be a string such as 'en' or None, not {self.language!r}")
-        put("language", normalise_language(self.language))
+            raise SettingsError(f"language must be a string such as 'en' or None, not {self.language!r}")
+        try:
+            put("language", normalise_language(self.language))
+        except ValueError as exc:
+            raise SettingsError(f"language: {exc}") from None
         for name in ("allow_private_urls", "span_encoder"):  # "false" is truthy: no guessing here
             if not isinstance(getattr(self, name), bool):
-                raise InputError(f"{name} must be True or False, not {getattr(self, name)!r}")
+                raise SettingsError(f"{name} must be True or False, not {getattr(self, name)!r}")
         if not isinstance(self.user_agent, str):
-            raise InputError(f"user_agent must be a string, not {self.user_agent!r}")
+            raise SettingsError(f"user_agent must be a string, not {self.user_agent!r}")
+        if any(unicodedata.category(ch) == "Cc" for ch in self.user_agent):  # else a bad header, at fetch time
+            raise SettingsError(f"user_agent must be one line without control characters, not {self.user_agent!r}")
         for name in ("max_input_bytes", "max_input_chars"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise InputError(f"{name} must be a whole number, not {value!r}")
+                raise SettingsError(f"{name} must be a whole number, not {value!r}")
             put(name, int(value))
         for name in ("fetch_timeout", "min_confidence"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise InputError(f"{name} must be a number, not {value!r}")
+                raise SettingsError(f"{name} must be a number, not {value!r}")
             put(name, float(value))
         if not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError(f"min_confidence must be from 0 to 1, not {self.min_confidence!r}")
+            raise SettingsError(f"min_confidence must be from 0 to 1, not {self.min_confidence!r}")
         for name in ("max_input_bytes", "max_input_chars", "fetch_timeout"):
             value = getattr(self, name)
             if not (value > 0 and math.isfinite(value)):
-                raise ValueError(f"{name} must be a finite number above 0, not {value!r}")
+                raise SettingsError(f"{name} must be a finite number above 0, not {value!r}")
 
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -106,7 +113,8 @@ class Settings:
     def from_env(cls, **overrides) -> "Settings":
         """Read SPINSCOPE_<FIELD> environment variables, then apply explicit overrides.
 
-        An empty (or blank) variable means the default; one that does not parse is an InputError naming it."""
+        An empty (or blank) variable means the default; one that does not parse, or a value out of range, is a
+        `SettingsError` (the former names the variable, the latter the field)."""
         values = {}
         for f in fields(cls):
             variable = f"SPINSCOPE_{f.name.upper()}"
@@ -117,18 +125,18 @@ class Settings:
             if isinstance(default, bool):
                 flag = raw.strip().lower()
                 if flag not in _TRUE | _FALSE:
-                    raise InputError(f"{variable} must be 1/0, true/false, yes/no or on/off, not {raw!r}")
+                    raise SettingsError(f"{variable} must be 1/0, true/false, yes/no or on/off, not {raw!r}")
                 values[f.name] = flag in _TRUE
             elif isinstance(default, int):
                 try:
                     values[f.name] = int(raw)
                 except ValueError:
-                    raise InputError(f"{variable} must be a whole number (e.g. {default}), not {raw!r}") from None
+                    raise SettingsError(f"{variable} must be a whole number (e.g. {default}), not {raw!r}") from None
             elif isinstance(default, float):
                 try:
                     values[f.name] = float(raw)
                 except ValueError:
-                    raise InputError(f"{variable} must be a number (e.g. {default:g}), not {raw!r}") from None
+                    raise SettingsError(f"{variable} must be a number (e.g. {default:g}), not {raw!r}") from None
             elif isinstance(default, tuple):
                 values[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
             elif f.name == "model_dir":
@@ -136,3 +144,14 @@ class Settings:
             else:
                 values[f.name] = raw
         return cls(**values).with_changes(**overrides)
+
+
+def checked_settings(settings) -> Settings:
+    """`settings` if it is a `Settings`, the defaults for None; anything else (a dict, keyword arguments' worth of
+    values, a path) is a one-line `SettingsError`, not an AttributeError deep inside ingest or the pipeline."""
+    if settings is None:
+        return Settings()
+    if isinstance(settings, Settings):
+        return settings
+    raise SettingsError(f"settings must be a spinscope.Settings, e.g. Settings(language='de'), "
+                        f"not {type(settings).__name__}")
