@@ -328,3 +328,64 @@ def test_english_no_and_unknown_languages_give_the_english_results(text, languag
     # the other languages' rules apply only to de, fr, it, pl and ru: every other code keeps English attribution
     assert attribute(text, language=language).to_dict(text) == attribute(text).to_dict(text)
     assert attribution_dict(text, language=language) == attribution_dict(text)
+
+
+# ---------------------------------------------------------------- spaced guillemets, foreign sentences, online users
+
+
+def test_spaced_guillemets_close_in_english_texts():
+    text = "« We are ready », said Mayor Tom Hale. He left."
+    spans = find_quote_spans(text)
+    # the content leaves out the spaces inside the marks, and the marks are the guillemets themselves
+    assert spans == [(2, 14, 0, 15)]
+    assert (text[2:14], text[0], text[15]) == ("We are ready", "«", "»")
+    quote, = attribute(text).quotes
+    assert (quote.start, quote.end, quote.speaker, quote.speaker_kind) == (2, 14, "Mayor Tom Hale", "official")
+
+
+def test_a_spaced_quote_after_a_sentence_ends_at_its_closing_mark():
+    text = "The mayor spoke in French. « Nous sommes prêts », a-t-il ajouté, puis il est parti."
+    quote, = attribute(text).quotes
+    assert text[quote.start:quote.end] == "Nous sommes prêts"
+
+
+def test_a_sentence_in_another_language_is_attributed_by_that_languages_words():
+    text = ("The firm answered in French.\n"
+            "« Nos ateliers resteront ouverts », a déclaré sa directrice, Anne Roux.")
+    result = attribute(text)
+    assert [(text[q.start:q.end], q.speaker) for q in result.quotes] == [("Nos ateliers resteront ouverts",
+                                                                        "Anne Roux")]
+    assert [(s.name, [text[m.start:m.end] for m in s.mentions]) for s in result.sources] == [("Anne Roux",
+                                                                                           ["Anne Roux"])]
+
+
+@pytest.mark.parametrize("text, speaker, sources", [
+    # "note" is also a French reporting verb, but the sentence is English (and "note" is no English cue)
+    ('"It is over," note the critics.', None, []),
+    # "a" is also the French "has", but here an article
+    ('"We will rebuild," a spokesman said.', "a spokesman", [("a spokesman", "anonymous")]),
+])
+def test_english_sentences_keep_the_english_rules(text, speaker, sources):
+    result = attribute(text)
+    assert [q.speaker for q in result.quotes] == [speaker]
+    assert [(s.name, s.kind) for s in result.sources] == sources
+
+
+def test_breadcrumb_guillemets_are_no_quotes():
+    assert attribute("Home » News » World\n\nThe bridge closed.").quotes == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"The bridge should have been fixed years ago," wrote one user.', "one user"),
+    ("«Мост давно пора было чинить», wrote one user on the forum.", "one user"),
+])
+def test_a_user_posting_online_is_an_unnamed_source(text, speaker):
+    result = attribute(text)
+    assert [(q.speaker, q.speaker_kind) for q in result.quotes] == [(speaker, "anonymous")]
+    assert [(s.name, s.kind) for s in result.sources] == [(speaker, "anonymous")]
+
+
+def test_users_said_is_an_unnamed_source_but_a_bare_word_user_is_not():
+    assert [(s.name, s.kind) for s in attribute("Two users said the app had crashed.").sources] == [
+        ("Two users", "anonymous")]
+    assert attribute("The user manual said nothing about it.").sources == []

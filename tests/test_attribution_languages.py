@@ -182,3 +182,146 @@ def test_one_word_unnamed_sources_of_an_article_are_one_source():
             "smoke, and the witness later said she called for help.")
     names = [(s.name, len(s.mentions)) for s in attribute(text).sources]
     assert names == [("Police", 2), ("The witness", 2)], names
+
+
+# ---------------------------------------------------------------- unnamed sources, organisations and agencies
+
+
+@pytest.mark.parametrize("language, text, name, kind", [
+    # one unnamed source, with what it is close to
+    ("fr", "Selon une source proche de l'enquête, le suspect a fui vers le sud.", "une source proche de l'enquête",
+     "anonymous"),
+    # an organisation named by what it is: identified, so not anonymous (the kind of organisations is "person")
+    ("fr", "Selon la fédération, 300 fermes ont fermé.", "la fédération", "person"),
+    ("fr", "D'après la chambre d'agriculture départementale, la récolte est perdue.",
+     "la chambre d'agriculture départementale", "person"),
+    ("it", "«Non ci arrendiamo», ha dichiarato il sindacato.", "il sindacato", "person"),
+    ("de", "Der Verband Mittelstand Nord warnte vor Insolvenzen.", "Verband Mittelstand Nord", "person"),
+    # an agency with a complement and no name is a public one
+    ("it", "Secondo l'Agenzia nazionale per la sicurezza stradale, gli incidenti sono calati.",
+     "l'Agenzia nazionale per la sicurezza stradale", "official"),
+    ("de", "Laut der Bundesagentur für Arbeit sinkt die Zahl.", "der Bundesagentur für Arbeit", "official"),
+    # a German office in a compound with a short head word ("Amt")
+    ("de", "Nach Angaben des örtlichen Ordnungsamts wurden 40 Bußgelder verhängt.", "örtlichen Ordnungsamts",
+     "official"),
+    # union members
+    ("pl", "Zdaniem związkowców kopalnia jest bezpieczna.", "związkowców", "anonymous"),
+])
+def test_unnamed_sources_organisations_and_agencies(language, text, name, kind):
+    found = _sources(text, language)
+    assert found == {name: (kind, [name])}, found
+
+
+@pytest.mark.parametrize("language, text", [
+    ("it", "Secondo l'agenzia di stampa, il ponte è chiuso."),  # a news agency, unnamed
+    ("de", "Laut der Nachrichtenagentur brennt es."),
+    ("de", "Was sagt dein Verband dazu?"),  # the reader's, not a source of the article
+    ("de", "Insgesamt sagte die Hälfte nein."),  # "-gesamt" is no office ("Amt")
+    ("pl", "Niedopuszczalne jest, aby partner mówił tak do swojej dziewczyny."),  # "partner" is no party
+    ("fr", "Pour la première fois, le port est fermé."),  # "pour" opens no opinion here ...
+    ("fr", "Pour les habitants, la facture augmente."),  # ... nor for whom something is
+    ("fr", "Pour Paris, c'est une victoire."),  # ... nor for a place
+    ("it", "Per il momento, la situazione è grave."),
+    ("de", "Er hat ihr gestern nichts gesagt."),  # a pronoun is no source
+    ("de", "Die Firma hat die Halle gebaut."),  # "gebaut" reports nothing
+])
+def test_more_sentences_without_a_source(language, text):
+    assert attribute(text, language=language).sources == []
+
+
+def test_an_agency_with_a_name_stays_an_outlet():
+    assert _sources("Secondo l'agenzia Ansa, il ponte è chiuso.", "it") == {"Ansa": ("outlet", ["Ansa"])}
+
+
+# ---------------------------------------------------------------- German: names, the perfect tense, "hieß es"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an office word after a first name is a surname: "Richter" is the spokeswoman's name, not a judge
+    ("„Wir prüfen das“, sagte Pressesprecherin Lena Richter.",
+     [("Wir prüfen das", "Pressesprecherin Lena Richter", "official")]),
+    ("„Ja“, sagte Anna Richter.", [("Ja", "Anna Richter", "person")]),
+    # a full name behind an article and a noun the lists do not know
+    ("„Wir prüfen das“, sagt der Schreiner Tobias Wendt.", [("Wir prüfen das", "Tobias Wendt", "person")]),
+    # a verb of naming: the quote is the named subject's words ...
+    ("Die Grünen-Politikerin Sabine Roth nannte das Gesetz „einen Rückschritt“.",
+     [("einen Rückschritt", "Sabine Roth", "person")]),
+    ("Jan Vogt bezeichnete den Entwurf als „völlig verfehlt“.", [("völlig verfehlt", "Jan Vogt", "person")]),
+    # ... and in German the subject may follow the verb
+    ("Der Moderator Karl Lenz lud Gäste ein. Die Gäste wie Eva Hahn und Max Pohl nannte er „die besten Köpfe“.",
+     [("die besten Köpfe", "Karl Lenz", "person")]),
+    # the perfect tense: the subject may stand between the auxiliary and the participle
+    ("„Wir bleiben“, hat der Verein mitgeteilt.", [("Wir bleiben", "der Verein", "person")]),
+    ("„Das stimmt nicht“, hat der Spiegel berichtet.", [("Das stimmt nicht", "Spiegel", "outlet")]),
+    # impersonal "hieß es": the source is the phrase after the preposition, and there is none without one
+    ("„Wir prüfen das“, hieß es aus dem Landratsamt.", [("Wir prüfen das", "dem Landratsamt", "official")]),
+    ("„Wir prüfen das“, hieß es.", [("Wir prüfen das", None, None)]),
+])
+def test_german_speakers(text, expected):
+    assert _quotes(text, "de") == expected
+
+
+@pytest.mark.parametrize("text, name, kind, mention", [
+    ("Anna Keller hat am Montag gesagt, die Brücke sei sicher.", "Anna Keller", "person", "Anna Keller"),
+    ("Aus Parteikreisen hieß es, der Vorstand trete zurück.", "Parteikreisen", "anonymous", "Parteikreisen"),
+    ("Die Lage sei ernst, heißt es in einer Mitteilung der Polizei.", "einer Mitteilung der Polizei", "document",
+     "einer Mitteilung der Polizei"),
+    # a name before an appositive: the name speaks, and an office in the appositive makes it official
+    ("Keller, die Landrätin, sagte, die Schule bleibe offen.", "Keller", "official", "Keller"),
+    ("Jonas Weber, 47, sagte, er habe nichts gesehen.", "Jonas Weber", "person", "Jonas Weber"),
+    ("In Berlin, der Hauptstadt, sagte Müller, alles sei gut.", "Müller", "person", "Müller"),
+])
+def test_german_sources(text, name, kind, mention):
+    assert _sources(text, "de") == {name: (kind, [mention])}
+
+
+def test_german_offsets_of_a_surname_that_is_an_office_word():
+    text = "„Wir prüfen das“, sagte Pressesprecherin Lena Richter."
+    result = attribution_dict(text, language="de")
+    assert result["sources"] == [{"name": "Pressesprecherin Lena Richter", "kind": "official",
+                                  "spans": [{"start": 24, "end": 53}]}]
+    assert text[24:53] == "Pressesprecherin Lena Richter"
+
+
+def test_a_role_phrase_without_a_name_is_not_resolved_to_a_person():
+    # nothing resolves "die Grünen-Politikerin" to the person named before: no speaker rather than a wrong one
+    text = "Bürgermeisterin Eva Lorenz besuchte die Schule. „Wir bauen neu“, sagte die Grünen-Politikerin."
+    assert _quotes(text, "de") == [("Wir bauen neu", None, None)]
+
+
+# ---------------------------------------------------------------- French and Italian: opinion cues, sentences
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    # an opinion cue before a person and a comma attributes the sentence, its quote too
+    ("fr", "Pour Claire Dubois, de l'association des riverains, la mairie « méprise les habitants ».",
+     [("méprise les habitants", "Claire Dubois", "person")]),
+    ("it", "Per il sindaco, la situazione è « grave ».", [("grave", "il sindaco", "official")]),
+    # so does an "according to" cue that opens the quote's sentence ...
+    ("fr", "Selon le maire, le projet est « irréaliste » et trop cher.", [("irréaliste", "le maire", "official")]),
+    # ... but not an outlet, which reports someone else's words
+    ("fr", "Selon le journal Le Monde, le ministre aurait parlé d'un « échec ».", [("échec", None, None)]),
+    # a verb of naming
+    ("fr", "Le député Marc Aubry a qualifié la réforme de « naufrage ».", [("naufrage", "Marc Aubry", "official")]),
+    # "il" goes to the person opening the nearer sentence, not to the one cited before
+    ("fr", "Selon Claire Dubois, le bruit est insupportable. Le directeur Marc Petit a visité le site. "
+           "« Tout est conforme », a-t-il affirmé.", [("Tout est conforme", "Marc Petit", "person")]),
+    # ... also behind a short opening clause
+    ("fr", "Le ministre Paul Roy a parlé d'une « erreur ». Interrogé lundi, Wang Li, un porte-parole du ministère, "
+           "a souligné que la réaction était légale. « C'est un avertissement », a-t-il ajouté.",
+     [("erreur", None, None), ("C'est un avertissement", "Wang Li", "official")]),
+])
+def test_french_and_italian_speakers(language, text, expected):
+    assert _quotes(text, language) == expected
+
+
+@pytest.mark.parametrize("language, text, name, kind", [
+    ("fr", "Pour Claire Dubois, le quartier est abandonné.", "Claire Dubois", "person"),
+    # "lui" set off after the subject
+    ("fr", "La directrice Claire Dubois, elle, affirme que le site est sûr.", "Claire Dubois", "person"),
+    ("fr", "Interrogé lundi, Wang Li, un porte-parole du ministère, a souligné que tout était légal.", "Wang Li",
+     "official"),
+    ("fr", "Selon le directeur de l'usine, rien ne change.", "le directeur de l'usine", "anonymous"),
+])
+def test_french_sources(language, text, name, kind):
+    assert _sources(text, language) == {name: (kind, [name])}

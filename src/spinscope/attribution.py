@@ -16,13 +16,16 @@ Source kinds:
   anonymous  an unnamed source ("three former officials", "people familiar with the matter")
   document   a document the article relies on ("a memorandum", "two confidential documents")
 
-Quotes are the text inside quote marks (“…”, "…", „…“, «…», ‘…’, '…'; the offsets exclude the marks), plus
-Russian-style dash speech closed by "– said X". The speaker is given when an attribution cue sits next to the
-quote, or when the quote follows a paragraph ending in "Source:"; "he"/"she" resolve to the nearest earlier person
-they fit: a cited person or official, a person only named as a sentence's subject, or a singular unnamed source
-("one emergency worker claimed"), with gender from titles, role words and "X said he ...". A quote without a cue
-that continues the previous quote's speech in its paragraph (`"...," she said. "They only care..."`) takes that
-quote's speaker. Everything else gets speaker null (e.g. scare quotes).
+Quotes are the text inside quote marks (“…”, "…", „…“, «…», French spaced « … », ‘…’, '…'; the offsets exclude
+the marks and the spaces inside them), plus Russian-style dash speech closed by "– said X". The speaker is given
+when an attribution cue sits next to the quote, or when the quote follows a paragraph ending in "Source:";
+"he"/"she" resolve to the nearest earlier person they fit: a cited person or official, a person only named as a
+sentence's subject, or a singular unnamed source ("one emergency worker claimed"), with gender from titles, role
+words and "X said he ...". A quote without a cue that continues the previous quote's speech in its paragraph
+(`"...," she said. "They only care..."`) takes that quote's speaker. A quote in an English text whose sentence is
+in another corpus language and attributed in it ("« Nous avons vu ... », a déclaré son porte-parole, Luc Besson.")
+gets its speaker from that language's rules. Everything else gets speaker null (e.g. scare quotes). Unnamed
+people posting online count as unnamed sources ("..., wrote one user").
 
 German, French, Italian, Polish and Russian articles (`attribute(text, language=...)` with "de", "fr", "it",
 "pl" or "ru") use rules of their own with each language's reporting words from `lexicon.attribution_words`
@@ -78,6 +81,8 @@ _ANONYMOUS_HEADS = (
     "analysts", "analyst", "experts", "expert", "witnesses", "witness", "observers", "observer", "spokesman",
     "spokeswoman", "spokesperson", "authorities", "agencies", "individuals", "individual", "members", "member",
     "critics", "residents", "researchers", "scientists", "economists", "police",
+    # people posting online ("«...», wrote one user", "two users said")
+    "user", "users",
     # institutions named by what they are ("the county fire service said", "the state environmental agency said")
     "agency", "service", "ministry", "department",
 ) + tuple(sorted({form for role in PERSON_ROLES  # "one emergency worker", "two firefighters", "a paramedic"
@@ -574,12 +579,44 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in line_bounds(text) if text[start:end].strip()]
 
 
+_GUILLEMET_SPACES = " \u00a0\u202f\u2009"
+_SPACED_OPEN = re.compile("([«‹])([" + _GUILLEMET_SPACES + "]+)(?=\\S)")
+_SPACED_CLOSE = re.compile("(?<=\\S)([" + _GUILLEMET_SPACES + "]+)([»›])")
+
+
+def tight_spaced_guillemets(text: str) -> str:
+    """The text with French spaced guillemets written tight ("« Oui »" -> " «Oui» "), the spaces moved outside
+    the marks: the same length, so every offset into it is an offset into `text`, and `find_quote_spans` closes
+    them ("Lyon »" is a closing mark, though a space stands before it)."""
+    if "«" not in text and "‹" not in text:
+        return text
+    text = _SPACED_OPEN.sub(lambda m: m.group(2) + m.group(1), text)
+    return _SPACED_CLOSE.sub(lambda m: m.group(2) + m.group(1), text)
+
+
 def find_quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     """(content start, content end, open mark, close mark) of quotations, outer ones and quotes nested in them.
 
     Quotes do not cross line breaks, except that a quote opened at the start of a line and never closed runs to
-    the end of that line (news style for a quotation spanning paragraphs).
+    the end of that line (news style for a quotation spanning paragraphs). French spaced guillemets close like
+    tight ones ("« Oui », a-t-il dit": the space before "»" does not make it an opening mark).
     """
+    tight = tight_spaced_guillemets(text)
+    if tight == text:
+        return _quote_spans(text)
+    # the same quotes as in the tight text; its marks stand where the spaces were: point at the marks of `text`
+    spans = []
+    for start, end, open_mark, close_mark in _quote_spans(tight):
+        while text[open_mark] != tight[open_mark] and open_mark > 0 and text[open_mark] in _GUILLEMET_SPACES:
+            open_mark -= 1
+        while close_mark + 1 < len(text) and text[close_mark] != tight[close_mark] and \
+                text[close_mark] in _GUILLEMET_SPACES:
+            close_mark += 1
+        spans.append((start, end, open_mark, close_mark))
+    return spans
+
+
+def _quote_spans(text: str) -> list[tuple[int, int, int, int]]:
     found = []
     for line_start, line_end in _lines(text):
         first = line_start + len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
@@ -910,6 +947,49 @@ class _Speakers:
         return None, None
 
 
+# the reporting words of a quote in another language start right after it ("«...», a déclaré X")
+_FOREIGN_SENTENCE_LANGUAGES = ("fr", "it", "de", "pl", "ru")
+_FOREIGN_FINDERS: dict[str, Any] = {}
+
+
+def _foreign_sentence_speaker(text: str, open_mark: int, close_mark: int) -> tuple[str | None, str | None,
+                                                                                  list[SourceMention]]:
+    """The speaker of a quote in an English text whose sentence is in another corpus language and attributes it
+    with that language's words ("« Nous avons vu ... », a déclaré son porte-parole, Luc Besson."): the reporting
+    words must follow the quote and the sentence must be detected as that language. The speaker is found by that
+    language's rules on the quote's paragraph alone; (None, None, []) otherwise."""
+    from .attribution_i18n import _Foreign
+    from .language import detect_language
+
+    line_start = text.rfind("\n", 0, open_mark) + 1
+    line_end = text.find("\n", close_mark)
+    line_end = len(text) if line_end < 0 else line_end
+    lead = re.match(r"[\"“”„«»‟’']?\s*[,.]?\s*[–—-]?\s*", text[close_mark:line_end])
+    position = close_mark + lead.end()
+    candidates = []
+    for language in _FOREIGN_SENTENCE_LANGUAGES:
+        finder = _FOREIGN_FINDERS.get(language)
+        if finder is None:
+            finder = _FOREIGN_FINDERS[language] = _Foreign("", attribution_words(language))
+        if finder.verb_re.match(text, position) or finder.inverted_re is not None and \
+                finder.inverted_re.match(text, position):
+            candidates.append(language)
+    if not candidates:
+        return None, None, []
+    sentence_end = next((m.end() for m in re.compile(r"[.!?](?=\s|$)").finditer(text, position, line_end)),
+                        line_end)
+    language = detect_language(text[open_mark:sentence_end])
+    if language not in candidates:
+        return None, None, []
+    # the paragraph alone, at its own offsets
+    paragraph = " " * line_start + text[line_start:line_end]
+    foreign = _Foreign(paragraph, attribution_words(language))
+    (name, kind), _ = foreign.speaker(open_mark, close_mark)
+    if name is None:
+        return None, None, []
+    return name, kind, foreign.mentions
+
+
 def _follows_on(text: str, previous: tuple[int, str | None, str | None, bool], open_mark: int,
                 close_mark: int) -> bool:
     """A quote continues the previous one's speech: in the same paragraph, a whole sentence right after it, with
@@ -979,8 +1059,13 @@ def attribute(text: str, entities: list[Entity] | None = None, language: str | N
         if name is None and previous is not None and previous[1] and _follows_on(text, previous, open_mark,
                                                                                  close_mark):
             name, kind = previous[1], previous[2]
+        found_after = speakers.found_after
+        if name is None:  # «...», a déclaré son porte-parole, Luc Besson: a sentence in another language
+            name, kind, mentions = _foreign_sentence_speaker(text, open_mark, close_mark)
+            finder.mentions.extend(mentions)
+            found_after = found_after or name is not None
         quotes.append(Quote(start, end, name, kind))
-        previous = (close_mark, name, kind, speakers.found_after)
+        previous = (close_mark, name, kind, found_after)
     for start, end, verb_end in dash:
         name, kind = speakers.who_after_verb(verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip()))
         quotes.append(Quote(start, end, name, kind))

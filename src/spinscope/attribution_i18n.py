@@ -6,9 +6,20 @@ source is the phrase next to a reporting verb ("sagte Bürgermeisterin Anna Kell
 sindaco", "powiedział burmistrz", "заявил мэр"), after an "according to" cue ("laut", "nach Angaben von",
 "selon", "d'après", "secondo", "według", "zdaniem", "по словам", "по данным"), before a postposition ("Keller
 zufolge") or after German "so" ("..., so Keller."). A phrase is a name (a capitalised run), or an office, role,
-institution, group or document word, with its article and adjectives, a complement ("der Stadt", "du
-gouvernement") and the name it introduces. Capitalised words that name nothing are told apart by stop lists and,
-in German (where every noun is capitalised), by noun endings and by the text using the word after an article.
+institution, organisation, group or document word, with its article and adjectives, a complement ("der Stadt", "du
+gouvernement", "de commerce") and the name it introduces; a name behind an article and a noun the lists do not
+know also counts ("die Bäckerin Petra Lange"). Capitalised words that name nothing are told apart by stop lists
+and, in German (where every noun is capitalised), by noun endings and by the text using the word after an article.
+
+Also: a name before an appositive ("Keller, die Bürgermeisterin, sagte"); the German perfect tense ("hat Keller
+gesagt"); impersonal "hieß es aus dem Rathaus" (the source, if any, follows the preposition); opinion cues that
+open a sentence before a person and a comma ("Pour Hélène Marchand, ..."); a quote inside a sentence that an
+"according to" or opinion cue opens is that source's (not an outlet's: it reports someone else's words); a quote
+that a verb of naming takes ("Brandt nannte den Plan „ein Desaster“") is its named subject's. An organisation
+named by what it is ("le syndicat", "der Verband") is a source of kind "person" (identified, not anonymous); an
+agency word with a complement and no name ("l'Agenzia regionale per l'ambiente") is official unless it says press.
+A role phrase with no name ("sagte die SPD-Politikerin") stays an unnamed source or none: nothing resolves it to a
+person named earlier.
 """
 
 from __future__ import annotations
@@ -33,7 +44,14 @@ _GERMAN_NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "sch
                         "chen", "lein", "ling", "linge", "ierung", "sion", "sionen", "ur", "euren", "eure", "ität")
 # conjunctions that may open a clause before its subject ("und Keller sagte", "wie die Polizei mitteilte")
 _CLAUSE_OPENERS = frozenset("""und aber doch denn wie als nachdem da weil sondern oder dass et mais puis car comme
-lorsque quand que qu' e ma poi come mentre però che i a ale oraz jak gdy kiedy że iż и а но как когда что""".split())
+lorsque quand que qu' e ma poi come mentre però che quando perché poiché i a ale oraz jak gdy kiedy że iż и а но
+как когда что""".split())
+# second-person possessives: a phrase with one addresses the reader ("dein Verband", "votre médecin")
+_SECOND_PERSON = frozenset("""dein deine deinen deinem deiner deines euer eure euren eurem eurer eures ton ta tes
+votre vos tuo tua tuoi tue vostro vostra vostri vostre twój twoja twoje twojego twojej wasz wasza wasze waszego
+твой твоя твоё твое твои ваш ваша ваше ваши""".split())
+# emphatic pronouns set off after a subject ("Le directeur, lui, assure", "Il sindaco, invece, ...")
+_EMPHATIC = {"fr": frozenset("lui elle eux elles".split()), "it": frozenset("lui lei loro invece".split())}
 _STEM_VOWELS = "aeiouyąęóаеёиоуыэюяьй"
 # possessives before an "according to" cue ("jego zdaniem Polska ..." is "in his opinion")
 _POSSESSIVES = frozenset("jego jej ich moim twoim naszym waszym swoim его её ее их".split())
@@ -44,7 +62,9 @@ _POSTPOSED_ADJECTIVES = ("ais", "aise", "ain", "aine", "ien", "ienne", "ois", "o
                          "ico", "ica", "ique", "al", "el", "elle", "ier", "ière", "ani", "esi", "ali", "esco", "esca",
                          "eschi", "ino", "ina", "ini", "olo", "ola", "russo", "russa", "russi", "greco", "greca",
                          "turco", "turca", "grec", "grecque", "turc", "turque", "russe", "russes", "belge", "suisse",
-                         "allemand", "allemande", "anglais", "chinois", "iraniano", "adjoint", "adjointe")
+                         "allemand", "allemande", "anglais", "chinois", "iraniano", "adjoint", "adjointe",
+                         # "une source proche du dossier", "des sources proches de l'enquête"
+                         "proche", "proches")
 # adjectives before a head word, by their endings (French and Italian put most adjectives after the noun)
 _ADJECTIVE_ENDINGS = {
     "de": ("e", "en", "er", "es", "em"),
@@ -88,6 +108,7 @@ class _Phrase:
     pronoun: str | None = None  # "he" / "she" / "they" when the phrase is a pronoun
     person: bool = False  # an unnamed source that is one person ("der Sprecher", "l'hydrologue")
     outer: int = -1  # where the whole phrase starts (its article or head word), when before `start`
+    described: bool = False  # a name behind a noun the lists do not know ("die Bäckerin Petra Lange")
 
 
 class _Foreign:
@@ -113,12 +134,17 @@ class _Foreign:
                              if t[:1].isupper() and not self.sentence_initial(k)
                              and self.tokens[k - 1][2].lower() not in words.determiners}
         self._categories: dict[str, str | None] = {}
+        self._quote_marks: list[tuple[int, int]] | None = None
         # stems of capitalised words that follow a locative preposition ("в Грузии", "w Polsce"): places
         self.places = {_stem(t.lower()) for k, (_, _, t) in enumerate(self.tokens)
                        if k and t[:1].isupper() and self.tokens[k - 1][2].lower() in ("в", "во", "из", "на", "w", "we",
                                                                                     "z", "do", "na", "ze")}
         self.verb_re = self._verb_regex()
         self.inverted_re = self._inverted_regex()
+        self.impersonal_re = _word_regex(words.impersonal)
+        self.naming_re = _word_regex(words.naming_verbs)
+        self.cue_re = _word_regex(words.cues)
+        self.opinion_re = _word_regex(words.opinion_cues)
         self.titled = {self.tokens[k + 1][2] for k in range(len(self.tokens) - 1)
                        if self.category(self.tokens[k][2]) in ("office", "spokes")
                        and self.tokens[k + 1][2][:1].isupper()}
@@ -160,23 +186,28 @@ class _Foreign:
                           re.IGNORECASE)
 
     def category(self, word: str) -> str | None:
-        """office | spokes | role | institution | group | document | outlet_word | None for one word."""
+        """office | spokes | role | institution | group | document | outlet_word | organisation | None for one
+        word."""
         lower = word.lower().replace("’", "'")
         if lower in self._categories:
             return self._categories[lower]
         w = self.w
         lists = (("office", w.offices), ("spokes", w.spokes), ("institution", w.institutions), ("group", w.groups),
-                 ("document", w.documents), ("outlet_word", w.outlet_words), ("role", w.roles))
+                 ("document", w.documents), ("outlet_word", w.outlet_words), ("role", w.roles),
+                 ("organisation", w.organisations))
         found = next((name for name, words in lists if lower in words), None)
         if found is None and w.language == "de":
-            # inflected ("des Ministeriums", "des Sprechers") and compound ("Stadtsprecherin") forms
+            # inflected ("des Ministeriums", "des Sprechers") and compound ("Stadtsprecherin", "Ordnungsamt",
+            # "Fraktionschef") forms; a short word heads a compound only behind three letters or more, and not in
+            # "(ins)gesamt"
             forms = [lower] + [lower[:-len(e)] for e in ("s", "es", "n", "en") if lower.endswith(e)]
             found = next((name for name, words in lists for form in forms for word_ in words
-                          if form == word_ or len(word_) >= 5 and form.endswith(word_)), None)
+                          if form == word_ or form.endswith(word_) and (
+                              len(word_) >= 5 or len(form) >= len(word_) + 3 and not form.endswith("gesamt"))),
+                         None)
         if found is None and w.stems:
-            found = next((name for name, words in lists for word_ in words
-                          if len(_stem(word_)) >= 3 and lower.startswith(_stem(word_))
-                          and len(lower) - len(_stem(word_)) <= 4 and lower[len(_stem(word_)):].isalpha()), None)
+            found = next((name for name, stem in _stemmed_lists(w, lists) if lower.startswith(stem)
+                          and len(lower) - len(stem) <= 4 and lower[len(stem):].isalpha()), None)
         self._categories[lower] = found
         return found
 
@@ -221,8 +252,9 @@ class _Foreign:
         if not token[:1].isupper() or lower in self.w.stop or lower in self.w.fillers or lower in self.w.pronouns or \
                 lower.rstrip(".") in self.w.courtesy or token.endswith(("'", "’")):
             return False
-        if self.verb_re.fullmatch(token) or lower in self.w.determiners:
-            return False
+        if self.verb_re.fullmatch(token) or lower in self.w.determiners or \
+                self.naming_re is not None and self.naming_re.fullmatch(token):
+            return False  # "Nannte Schröder Putin ...?": the verb is no first name
         if token.isupper() and len(token) >= 2:  # an acronym: "ANF", "МИД", "PAP"
             return len(token) <= 6 and lower not in self.lower_words
         initial = self.sentence_initial(index)
@@ -239,9 +271,9 @@ class _Foreign:
         key_words = []
         for word in words:
             lower = word.lower().replace("’", "'").strip(".")
-            if lower in self.w.courtesy or lower in self.w.determiners or self.category(lower) in ("office", "spokes",
-                                                                                                  "role"):
-                continue
+            if lower in self.w.courtesy or lower in self.w.determiners or not key_words and self.category(lower) in (
+                    "office", "spokes", "role"):
+                continue  # a title before the name ("Verbandssprecher"), not a surname after it ("Jonas Richter")
             if self.w.stems and len(lower) > 4 and not word.isupper():
                 ending = next((e for e in _NAME_ENDINGS.get(self.w.language, ()) if lower.endswith(e)
                                and len(lower) - len(e) >= 3), "")
@@ -253,13 +285,18 @@ class _Foreign:
     def _gap(self, left: int, right: int) -> str:
         return self.text[self.tokens[left][1]:self.tokens[right][0]]
 
-    def name_run(self, index: int, limit: int = 5) -> int:
-        """The index after the capitalised run of name tokens that starts at `index` (== index when none)."""
+    def name_run(self, index: int, limit: int = 5, surname: bool = False) -> int:
+        """The index after the capitalised run of name tokens that starts at `index` (== index when none). With
+        `surname`, a capitalised role word right after a first name that ends the run is the surname ("Jonas
+        Richter", not "Jonas" and a judge); without, it ends the name ("Örneks Anwalt")."""
         j = index
         while j < len(self.tokens) and j - index < limit:
             if j > index and self._gap(j - 1, j) not in (" ", "\u00a0", "-"):
                 break
             if j > index and self.category(self.tokens[j][2]) in ("office", "spokes", "role", "group", "document"):
+                if surname and j == index + 1 and self._gap(j - 1, j) == " " and self.tokens[j][2][:1].isupper() \
+                        and not self.tokens[j][2].isupper() and self._run_ends(j):
+                    j += 1
                 break  # "Örneks Anwalt": a role word ends the name
             if self.name_token(j):
                 j += 1
@@ -275,6 +312,12 @@ class _Foreign:
                 continue
             break
         return j
+
+    def _run_ends(self, index: int) -> bool:
+        """No name token follows token `index` inside its phrase."""
+        following = index + 1
+        return following >= len(self.tokens) or not self._joined(following) or not self.name_token(following) or \
+            self._gap(index, following) not in (" ", "\u00a0")
 
     def phrase_at(self, position: int, limit: int | None = None, initial: bool = False) -> _Phrase | None:
         """The source phrase that starts at `position` (spaces skipped): a pronoun, a name, or a head word with
@@ -316,6 +359,8 @@ class _Foreign:
                 modifiers += 1
                 j += 1
                 continue
+            if determiner is not None:
+                return self._described_name(start, j, determiner, gender, limit)
             return None
         if j >= len(tokens):
             return None
@@ -329,7 +374,8 @@ class _Foreign:
             return None  # "so starken Verteidiger": adjectives describe a head word, not a name
         if determiner and w.language == "de" and not self.is_outlet(head):
             return None  # "die Stadt", "das Papier": a common noun
-        end_index = self.name_run(j)
+        # "Anna Richter" is one name; "Örneks Anwalt" (a German genitive in -s) is the lawyer of Örnek
+        end_index = self.name_run(j, surname=not (w.language == "de" and tokens[j][2].lower().endswith("s")))
         if end_index == j:
             return None
         if end_index == j + 1 and not initial and self.sentence_initial(j) and not tokens[j][2].isupper() and \
@@ -356,9 +402,50 @@ class _Foreign:
             return _Phrase(name_start, end, text[name_start:end], kind, "", None)
         return _Phrase(name_start, name_end, name, self._named_kind(words, name), self._key(words), gender)
 
+    def _described_name(self, start: int, j: int, determiner: str, gender: str | None,
+                        limit: int | None) -> _Phrase | None:
+        """A full name behind an article and a noun the lists do not know, which describes the person: "die
+        Bäckerin Petra Lange", "der CDU-Fraktionschef Markus Brandt", "le boulanger Jean Dupont". The noun is a
+        German (capitalised) or French or Italian (lower-case) noun, and the name has two words or more and ends
+        the phrase."""
+        tokens, w = self.tokens, self.w
+        if w.language not in ("de", "fr", "it") or j + 2 >= len(tokens):
+            return None
+        noun = tokens[j][2]
+        lower = noun.lower()
+        if not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", noun) or len(noun) < 3 or lower in w.stop or \
+                lower in w.prepositions or lower in w.determiners or self.verb_re.fullmatch(noun):
+            return None
+        if w.language == "de" and (not noun[:1].isupper() or lower.endswith(("en", "em", "es"))):
+            return None  # a noun, not an adjective of a name ("dem Nationalen Wissenschaftsrat Italiens")
+        if w.language != "de" and not noun[:1].islower():
+            return None
+        name_index = j + 1
+        if self._gap(j, name_index) != " " or limit is not None and tokens[name_index][0] >= limit:
+            return None
+        run_end = self.name_run(name_index, surname=True)
+        if run_end - name_index < 2 or not self._run_ends(run_end - 1) or any(
+                self.category(tokens[x][2]) for x in range(name_index, run_end)):
+            return None
+        words = [tokens[x][2] for x in range(name_index, run_end)]
+        name_start, name_end = tokens[name_index][0], tokens[run_end - 1][1]
+        name = self.text[name_start:name_end]
+        if self.is_outlet(name):
+            return None
+        if gender is None and w.language == "de":
+            gender = "she" if lower.endswith("in") and determiner in ("die", "eine", "der", "einer") else (
+                "he" if determiner in ("der", "ein") and lower.endswith("er") else None)
+        elif gender is None:
+            gender = self._head_gender(lower, determiner)
+        return _Phrase(name_start, name_end, name, self._named_kind(words, name), self._key(words), gender,
+                       outer=start, described=True)
+
     def _named_kind(self, words: list[str], name: str) -> str:
         if self.is_outlet(name):
             return "outlet"
+        if len(words) == 2 and self.category(words[0]) is None and self.category(words[1]) in ("office", "spokes",
+                                                                                            "role"):
+            words = words[:1]  # an office word as a surname holds no office: "Jonas Richter"
         if any(self.category(word) in ("institution", "office", "spokes") for word in words) or any(
                 word.lower() in _OFFICIAL_WORDS for word in words) or words[-1] in self.titled:
             return "official"
@@ -373,14 +460,11 @@ class _Foreign:
         head = tokens[j][2]
         if gender is None:
             gender = self._head_gender(head.lower(), determiner)
-        k = j + 1
         # adjectives after the head ("le ministre français", "il ministro italiano")
-        while k < len(tokens) and k - j <= 2 and w.language in ("fr", "it") and self._joined(k) and \
-                tokens[k][2][:1].islower() and tokens[k][2].lower().endswith(_POSTPOSED_ADJECTIVES) and \
-                tokens[k][2].lower() not in w.stop | w.prepositions | w.determiners and \
-                not self.verb_re.fullmatch(tokens[k][2]):
-            k += 1
+        k = self._postposed(j + 1)
         complement_end = self._complement(k)
+        if complement_end > k:  # and after its complement: "la chambre de commerce régionale"
+            complement_end = self._postposed(complement_end)
         if w.stems:
             found = self._inflected_name(k, category)
             if found is not None:
@@ -393,10 +477,11 @@ class _Foreign:
                 return _Phrase(name_start, name_end, name, kind, self._key(words), gender, outer=start)
             complement_end = self._inflected_complement(k)
         # the name after the head: "Bürgermeisterin Anna Keller", "le maire de Lyon, Paul Martin"
-        elif category in ("office", "spokes", "role", "outlet_word", "institution"):
+        elif category in ("office", "spokes", "role", "outlet_word", "institution", "organisation"):
             for name_index, appositive in ((k, False), (complement_end, False), (complement_end, True)):
-                if category == "institution" and (appositive or name_index != k):
-                    continue
+                if category == "institution" and (appositive or name_index != k) or category == "organisation" and \
+                        appositive:
+                    continue  # "la società di consulenza Capital Economics", not "la polizia di Roma, Paul"
                 found = self._name_after(name_index, appositive, limit)
                 if found is None:
                     continue
@@ -410,14 +495,40 @@ class _Foreign:
                 kind = {"office": "official", "spokes": "official", "institution": "official",
                         "outlet_word": "outlet"}.get(category) or self._named_kind(words, name)
                 return _Phrase(name_start, name_end, name, kind, self._key(words), gender, outer=start)
+        if category == "outlet_word" and complement_end > j + 1 and self._public_agency(j, complement_end):
+            category = "institution"  # "l'Agenzia regionale per l'ambiente", "l'Agence régionale de santé"
         if category == "outlet_word":
             return None  # "die Zeitung" alone names no outlet
         end = tokens[complement_end - 1][1]
         phrase = text[start:end]
-        kind = {"office": "official", "institution": "official", "document": "document"}.get(category, "anonymous")
+        # an organisation by what it is ("le syndicat", "der Verband") is identified, not anonymous: of the kinds,
+        # "person" takes the organisations that are neither outlets nor offices
+        kind = {"office": "official", "institution": "official", "document": "document",
+                "organisation": "person"}.get(category, "anonymous")
         person = category in ("office", "spokes", "role")
         return _Phrase(start, end, phrase, kind, "", gender if person else None, person=person and not
                        self._plural(head))
+
+    def _postposed(self, k: int) -> int:
+        """The index after up to two French or Italian adjectives that follow a noun from token k on."""
+        tokens, w = self.tokens, self.w
+        start = k
+        while k < len(tokens) and k - start < 2 and w.language in ("fr", "it") and self._joined(k) and \
+                tokens[k][2][:1].islower() and tokens[k][2].lower().endswith(_POSTPOSED_ADJECTIVES) and \
+                tokens[k][2].lower() not in w.stop | w.prepositions | w.determiners and \
+                not self.verb_re.fullmatch(tokens[k][2]):
+            k += 1
+        return k
+
+    def _public_agency(self, j: int, end: int) -> bool:
+        """The agency word at token j, described by the words up to `end`, is a public agency: no word of the
+        phrase says press or news ("l'agence de presse", "Nachrichtenagentur")."""
+        w = self.w
+        head = self.tokens[j][2].lower()
+        agency = next((a for a in w.agencies if head == a or w.language == "de" and head.endswith(a)), None)
+        if agency is None or any(p in head for p in w.press_words):
+            return False
+        return not any(self.tokens[x][2].lower() in w.press_words for x in range(j + 1, end))
 
     def _plural(self, head: str) -> bool:
         """A head word in the plural ("Experten", "les responsables", "эксперты"), as far as its ending says."""
@@ -473,6 +584,9 @@ class _Foreign:
                     self.category(tokens[x][2]):
                 x += 1  # "du gouvernement", "della polizia"
                 words = 1
+            elif w.language in ("fr", "it") and self._joined(x) and self._plain_noun(x):
+                end = x + 1  # "du dossier", "de commerce", "per l'ambiente": one common noun
+                continue
             else:  # German "der Deutschen Krankenhausgesellschaft"; French and Italian one word ("de l'Intérieur")
                 while self._joined(x) and words < (4 if w.language == "de" else 1) and tokens[x][2][:1].isupper() \
                         and tokens[x][2].lower() not in w.stop:
@@ -482,6 +596,15 @@ class _Foreign:
                 break
             end = x
         return end
+
+    def _plain_noun(self, x: int) -> bool:
+        """Token x is a lower-case French or Italian word that may be a common noun: not a stop word, preposition,
+        article, reporting verb or number."""
+        word = self.tokens[x][2]
+        lower = word.lower()
+        return word[:1].islower() and word.isalpha() and len(word) >= 3 and lower not in self.w.stop and \
+            lower not in self.w.prepositions and lower not in self.w.determiners and lower not in self.w.fillers \
+            and not self.verb_re.fullmatch(word)
 
     def _inflected_window(self, k: int) -> int:
         """The index after the words that may follow a head in Polish or Russian before its clause ends."""
@@ -552,7 +675,7 @@ class _Foreign:
                 return None
         elif gap not in (" ", "\u00a0"):
             return None
-        run_end = self.name_run(index)
+        run_end = self.name_run(index, surname=True)
         if run_end == index:
             return None
         if appositive and not re.match(r"\s*(?:[,.;:!?)]|$)", text[tokens[run_end - 1][1]:tokens[run_end - 1][1] + 2]):
@@ -606,6 +729,8 @@ class _Foreign:
     def add(self, phrase: _Phrase) -> SourceMention | None:
         if phrase.pronoun or phrase.kind is None:
             return None
+        if _words(phrase.name)[:1] and _words(phrase.name)[0] in _SECOND_PERSON:
+            return None  # "Was sagt dein Fachverband?": the reader's, no source of the article
         if not phrase.key and phrase.kind in ("anonymous",) and len(_words(phrase.name)) == 1 and \
                 self.category(phrase.name) not in ("group", "spokes", "office", "institution"):
             return None  # a bare role ("Lekarz") is too vague
@@ -656,7 +781,8 @@ class _Foreign:
         телеканалу CNN президент Украины Владимир Зеленский"."""
         text = self.text
         report = verb.lower() in self.w.report_verbs or re.sub(r"\s+", " ", verb.lower()) in {
-            v.replace("{adv} ", "") for v in self.w.report_verbs}
+            v.replace("{adv} ", "") for v in self.w.report_verbs} or (  # "hat der Spiegel berichtet"
+            self.w.language == "de" and verb.split()[-1].lower() in self.w.report_verbs)
         cursor = position
         for _ in range(6):
             while cursor < len(text) and text[cursor] in " \t\u00a0":
@@ -732,12 +858,52 @@ class _Foreign:
             if before is not None:
                 return before
         phrase = self.subject_after(after_at, verb)
+        previous = before_text.split()[-1].lower() if before_text.split() else ""
+        if phrase is not None and phrase.described and not at_break and previous not in _CLAUSE_OPENERS | {
+                "quanto", "ciò", "was", "ce", "co", "что"}:
+            phrase = None  # "la DARPA aveva annunciato il programma Insect Allies": an object, not a subject
         if phrase is not None and phrase.end <= match.end() + 200:
             return phrase
         return None if not at_break else self._subject_before(match)
 
     def _subject_before(self, match: re.Match) -> _Phrase | None:
-        return self.phrase_ending_at(match.start(), clause_start=True, initial=True)  # "Müller sagte: ..."
+        phrase = self.phrase_ending_at(match.start(), clause_start=True, initial=True)  # "Müller sagte: ..."
+        return self._appositive_subject(match.start()) or phrase
+
+    def _appositive_subject(self, end: int) -> _Phrase | None:
+        """A name before an appositive that ends at `end`, where a verb follows: "Keller, die Bürgermeisterin,
+        sagte", "Paul Martin, le maire de Lyon, a déclaré", "Anna Keller, 54, sagte". The appositive is an office,
+        role or organisation phrase (which gives the name its kind and gender) or an age; the name opens its
+        clause."""
+        text = self.text
+        match = re.search(r",\s*(?P<app>[^,;:!?()\n\"“”„«»–—]{1,80}?)\s*,\s*$", text[max(0, end - 120):end])
+        if match is None:
+            return None
+        offset = max(0, end - 120)
+        app_start, app_end = offset + match.start("app"), offset + match.end("app")
+        comma = offset + match.start()
+        appositive = None
+        if match.group("app").lower() in _EMPHATIC.get(self.w.language, ()):
+            pass  # "Le directeur Philippe Garnier, lui, assure"
+        elif not re.fullmatch(r"\d{1,3}", match.group("app")):
+            appositive = self.phrase_at(app_start, limit=app_end + 1)
+            if appositive is None or appositive.pronoun or appositive.end != app_end or appositive.key:
+                return None
+            head = self.at_start.get(appositive.outer if appositive.outer >= 0 else appositive.start)
+            head = next((x for x in range(head, self.at_end.get(app_end, head) + 1)
+                         if self.category(self.tokens[x][2])), None) if head is not None else None
+            category = self.category(self.tokens[head][2]) if head is not None else None
+            if category not in ("office", "spokes", "role", "organisation"):
+                return None
+            official = category in ("office", "spokes")
+        name = self.phrase_ending_at(comma, clause_start=True, initial=True)
+        if name is None or name.pronoun or not name.key or name.kind not in ("person", "official"):
+            return None
+        if appositive is not None and official:
+            name.kind = "official"  # "Wang Wenbin, un porte-parole du ministère, a souligné"
+        if appositive is not None and name.gender is None:
+            name.gender = appositive.gender
+        return name
 
     def run(self) -> None:
         text, w = self.text, self.w
@@ -771,6 +937,76 @@ class _Foreign:
                 phrase = self.so_phrase(match.end())
                 if phrase is not None:
                     self.add(phrase)
+        if self.opinion_re is not None:
+            for match in self.opinion_re.finditer(text):
+                phrase = self.opinion_phrase(match)
+                if phrase is not None:
+                    self.add(phrase)
+        if self.impersonal_re is not None:
+            for match in self.impersonal_re.finditer(text):
+                phrase = self.impersonal_source(match)
+                if phrase is not None:
+                    self.add(phrase)
+
+    def opinion_phrase(self, match: re.Match) -> _Phrase | None:
+        """The person after an opinion cue that opens its sentence and is closed by a comma: "Pour Hélène
+        Marchand, ...", "Per il sindaco, ..." (a full name or a person's office or role; not a group, an
+        institution or a place: "Pour les habitants, ..." is whom something is for)."""
+        index = self.at_start.get(match.start())
+        if index is None or not self.sentence_initial(index):
+            return None
+        phrase = self.phrase_at(match.end())
+        if phrase is None or phrase.pronoun or not re.match(r"\s*,", self.text[phrase.end:phrase.end + 3]):
+            return None
+        if phrase.key:
+            first, last = self.at_start.get(phrase.start), self.at_end.get(phrase.end)
+            names = [t for _, _, t in self.tokens[first:last + 1]] if first is not None and last is not None else []
+            if phrase.kind in ("person", "official") and names and not any(
+                    self.category(t) in ("institution", "organisation", "group") for t in names) and (
+                    len(phrase.key.split("_")) >= 2 or self._named_in_full(phrase.key)):
+                return phrase
+            return None
+        return phrase if phrase.person else None
+
+    def _named_in_full(self, key: str) -> bool:
+        """The text gives a one-word name in full somewhere ("Macron" and "Emmanuel Macron"): a person, not a
+        place ("Pour Paris, ...")."""
+        i = 0
+        while i < len(self.tokens):
+            end = self.name_run(i)
+            if end - i >= 2 and self._key([self.tokens[end - 1][2]]) == key:
+                return True
+            i = max(end, i + 1)
+        return False
+
+    def impersonal_source(self, match: re.Match) -> _Phrase | None:
+        """The source of impersonal reporting: "hieß es aus dem Rathaus", "hieß es in einer Mitteilung der
+        Polizei", "Aus Regierungskreisen hieß es"; None for a bare "hieß es"."""
+        text, w = self.text, self.w
+        after = re.match(r"\s*(?:([^\W\d_]+)\s+)??([^\W\d_]+)\s+", text[match.end():match.end() + 40])
+        if after and (after.group(1) is None or after.group(1).lower() in w.fillers) and \
+                after.group(2).lower() in w.impersonal_prepositions:
+            phrase = self.phrase_at(match.end() + after.end())
+            if phrase is not None and not phrase.pronoun and phrase.kind:
+                return phrase
+        end = match.start()
+        while end > 0 and text[end - 1] in " \t\u00a0":
+            end -= 1
+        last = self.at_end.get(end)
+        if last is None:
+            return None
+        for index in range(last, max(0, last - 6), -1):
+            if index == 0 or self.tokens[index - 1][2].lower() not in w.impersonal_prepositions:
+                continue
+            preposition = index - 1
+            if not (self.sentence_initial(preposition) or preposition and (
+                    _PHRASE_BREAK.search(self._gap(preposition - 1, preposition))
+                    or self.tokens[preposition - 1][2].lower() in _CLAUSE_OPENERS)):
+                continue
+            phrase = self.phrase_at(self.tokens[index][0], limit=end + 1)
+            if phrase is not None and not phrase.pronoun and phrase.kind and phrase.end == end:
+                return phrase
+        return None
 
     def so_phrase(self, position: int) -> _Phrase | None:
         """German "..., so Keller." / "„...“, so der Sprecher": a name or head phrase that ends its clause or is
@@ -788,22 +1024,25 @@ class _Foreign:
     # -- speakers of quotes
 
     def resolve(self, position: int, pronoun: str) -> tuple[str | None, str | None]:
-        """The nearest earlier cited person or official (not an institution) whose gender fits the pronoun."""
+        """The nearest earlier cited person or official (not an institution) whose gender fits the pronoun, or
+        a person opening an earlier sentence of the paragraph when nearer ("Pour Hélène Marchand, ... Le directeur
+        Philippe Garnier assure ... « ... », a-t-il affirmé")."""
         if pronoun not in ("he", "she"):
             return None, None
         candidates = [m for m in self.mentions if m.end <= position and position - m.end <= 700 and (
-            m.key and m.kind in ("person", "official") and not any(self.category(x) == "institution" for x in
-                                                                    m.name.split())
+            m.key and m.kind in ("person", "official") and not any(self.category(x) in ("institution",
+                                                                                     "organisation")
+                                                                    for x in m.name.split())
             and self.genders.get(m.key) in (None, pronoun)
             or not m.key and (m.start, m.end) in self.singular and self.singular[(m.start, m.end)] in (None,
                                                                                                        pronoun))]
-        if not candidates:
-            subject = self._paragraph_subject(position, pronoun)
-            if subject is None:
-                return None, None
+        subject = self._paragraph_subject(position, pronoun)
+        if subject is not None and (not candidates or subject.end > max(m.end for m in candidates)):
             mention = self.add(subject)
             self.genders[subject.key] = pronoun
             return mention.name, mention.kind
+        if not candidates:
+            return None, None
         last = max(candidates, key=lambda m: m.end)
         if last.key:
             self.genders[last.key] = pronoun
@@ -811,7 +1050,8 @@ class _Foreign:
 
     def _paragraph_subject(self, position: int, pronoun: str) -> _Phrase | None:
         """The nearest named person or official opening an earlier sentence of the paragraph ("Le maire Paul
-        Martin a visité le chantier. « ... », a-t-il déclaré."), whose gender is unknown or fits."""
+        Martin a visité le chantier. « ... », a-t-il déclaré."), or its first clause after a short opening one
+        ("Interrogé lundi, Wang Wenbin, un porte-parole ..., a souligné ..."), whose gender is unknown or fits."""
         text = self.text
         line_start = text.rfind("\n", 0, position) + 1
         starts = [line_start] + [line_start + m.end() for m in re.finditer(r"[.!?…][\"“”»]?\s+",
@@ -820,10 +1060,26 @@ class _Foreign:
             if start >= position or position - start > 400:
                 continue
             phrase = self.phrase_at(start, limit=position)
+            opening = re.match(r"[^,.;:!?\"“”„«»()\n]{1,40},\s*", text[start:position])
+            if (phrase is None or phrase.pronoun or not phrase.key) and opening and not (
+                    self.cue_re is not None and self.cue_re.search(opening.group(0))):
+                phrase = self.phrase_at(start + opening.end(), limit=position)  # not "По словам X, ООН ..."
+                if phrase is not None and (phrase.name.isupper() or not re.match(
+                        r"\s*,", text[phrase.end:phrase.end + 3]) and not self.verb_re.match(
+                        text, phrase.end + len(text[phrase.end:]) - len(text[phrase.end:].lstrip()))):
+                    phrase = None  # an acronym names no "he" or "she"; a subject closes its apposition or verbs
+            if phrase is not None and self._quoted(phrase.start):
+                continue  # a name inside a quote is no antecedent
             if phrase is not None and not phrase.pronoun and phrase.key and phrase.kind in ("person", "official") \
                     and phrase.end <= position and self.genders.get(phrase.key, phrase.gender) in (None, pronoun):
                 return phrase
         return None
+
+    def _quoted(self, position: int) -> bool:
+        """`position` is inside a quotation."""
+        if self._quote_marks is None:
+            self._quote_marks = [(o, c) for _, _, o, c in find_quote_spans(self.text)]
+        return any(o < position < c for o, c in self._quote_marks)
 
     def speaker_of(self, phrase: _Phrase | None, position: int, verb: str = "") -> tuple[str | None, str | None]:
         if phrase is None:
@@ -874,6 +1130,11 @@ class _Foreign:
                                                                                               verb.end() + 3]):
                 return self.resolve(position, self.verb_gender(verb.group(0)) or "")
             return None, None
+        if self.impersonal_re is not None:
+            impersonal = self.impersonal_re.match(text, position)
+            if impersonal:  # "„...“, hieß es aus dem Rathaus"
+                phrase = self.impersonal_source(impersonal)
+                return self.speaker_of(phrase, position) if phrase is not None else (None, None)
         cue = re.match(r"(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in
                                           sorted(self.w.cues, key=len, reverse=True)) + r")(?![\w\-])\s*",
                        text[position:position + 40], re.IGNORECASE)
@@ -928,12 +1189,81 @@ class _Foreign:
             phrase = self.phrase_at(window_start + cue.start("rest"))
             if phrase is not None and not phrase.pronoun:
                 return self.speaker_of(phrase, open_mark)
+        if self.impersonal_re is not None:  # "Aus dem Rathaus hieß es: „...“"
+            impersonal = [m for m in self.impersonal_re.finditer(text, window_start, open_mark)
+                          if re.fullmatch(r"[^.!?;\"“”„«»]{0,60}?[:,]\s*", text[m.end():open_mark])]
+            if impersonal:
+                phrase = self.impersonal_source(impersonal[-1])
+                return self.speaker_of(phrase, open_mark) if phrase is not None else (None, None)
+        sentence_start = line_start
+        for stop in re.finditer(r"[.!?…][\"“”»«]?\s+", text[line_start:open_mark]):
+            sentence_start = line_start + stop.end()
+        return self._naming_subject(sentence_start, open_mark) or self._sentence_cue(sentence_start, open_mark)
+
+    def _naming_subject(self, sentence_start: int, open_mark: int) -> tuple[str, str] | None:
+        """The speaker of a quote that a verb of naming takes as its complement, in the quote's sentence: "Markus
+        Brandt nannte den Plan „ein Desaster“", "bezeichnete ihn als „...“", "a qualifié le projet de « ... »".
+        Only a name: "Die Stadt nennt den Plan „mutig“" names no one (the city's word may be a scare quote)."""
+        if self.naming_re is None:
+            return None
+        for verb in self.naming_re.finditer(self.text, sentence_start, open_mark):
+            tail = self.text[verb.end():open_mark]
+            if len(tail.split()) > 7 or re.search(r"[.,;:!?()\"“”„«»–—]", tail):
+                continue
+            # in German the subject may follow the verb ("Die Gäste nannte er „...“"); else it is before it (after
+            # the verb stands the object: "ha definito la tecnologia Insect Allies una “...”")
+            phrase = self.phrase_at(verb.end()) if self.w.language == "de" else None
+            if phrase is None or not (phrase.pronoun or phrase.key and phrase.kind in ("person", "official")):
+                phrase = self.phrase_ending_at(verb.start(), clause_start=True, initial=True)
+            if phrase is not None and phrase.pronoun:
+                name = self.resolve(verb.start(), phrase.pronoun)
+                return name if name[0] else None
+            if phrase is not None and phrase.key and phrase.kind in ("person", "official"):
+                return self.speaker_of(phrase, verb.start())
+        return None
+
+    def _sentence_cue(self, sentence_start: int, open_mark: int) -> tuple[str | None, str | None]:
+        """The source of an "according to" cue or an opinion cue that opens the quote's sentence before a comma
+        ("Selon le maire, le projet est « irréaliste »", "Pour Hélène Marchand, la direction « sacrifie ... »");
+        not an outlet, which reports someone else's words."""
+        text = self.text
+        for regex, opinion in ((self.cue_re, False), (self.opinion_re, True)):
+            cue = regex.match(text, sentence_start) if regex is not None else None
+            if cue is None:
+                continue
+            phrase = self.opinion_phrase(cue) if opinion else self.phrase_at(cue.end())
+            if phrase is None or phrase.pronoun or phrase.end >= open_mark or phrase.kind == "outlet" or \
+                    not re.match(r"\s*,", text[phrase.end:phrase.end + 3]):
+                continue  # an outlet reports others' words: "Secondo l'agenzia Unian, Zelensky ... «...»"
+            return self.speaker_of(phrase, open_mark)
         return None, None
 
     def _has_subject_room(self, verb: re.Match) -> bool:
         """Something other than a clause break stands right before the verb."""
         before = self.text[max(0, verb.start() - 3):verb.start()]
         return not re.search(r"(?:^|[,.;:!?\"“”„«»–—])\s*$", before)
+
+
+_STEMMED: dict[int, tuple[AttributionWords, list[tuple[str, str]]]] = {}
+
+
+def _stemmed_lists(words: AttributionWords, lists: tuple[tuple[str, frozenset[str]], ...]) -> list[tuple[str, str]]:
+    """(category, stem) of every list word with a stem of three letters or more, in the order of `lists` (computed
+    once per word lists)."""
+    cached = _STEMMED.get(id(words))
+    if cached is None or cached[0] is not words:
+        cached = _STEMMED[id(words)] = (words, [(name, _stem(word)) for name, group in lists for word in group
+                                                if len(_stem(word)) >= 3])
+    return cached[1]
+
+
+def _word_regex(words: tuple[str, ...] | frozenset[str]) -> re.Pattern | None:
+    """Any of the words or word groups (spaces between them may be any spaces), as whole words."""
+    if not words:
+        return None
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in
+                                                   sorted(words, key=len, reverse=True)) + r")(?![\w\-])",
+                      re.IGNORECASE)
 
 
 def _foreign_dash_speech(text: str, verb_re: re.Pattern) -> list[tuple[int, int, int, int]]:

@@ -147,8 +147,27 @@ class AttributionWords:
     # unnamed groups ("Experten", "les sources", "źródła", "очевидцы"): anonymous, also when bare
     groups: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    # organisations that are not government ("der Verband", "le syndicat", "la chambre de commerce"): before a
+    # name they head it ("der Verband Mitteldeutschland"); alone an unnamed but identified source of kind "person"
+    # (the kind of any organisation that is neither an outlet nor an office), not an anonymous one
+    organisations: frozenset[str] = frozenset()
     # words for a news outlet before its name ("die Zeitung", "le quotidien", "газета")
     outlet_words: frozenset[str] = frozenset()
+    # outlet words that also name a public agency ("l'Agenzia regionale per l'ambiente", "l'Agence régionale de
+    # santé"): with a complement or an adjective and no name, an institution unless `press_words` say a news agency
+    agencies: frozenset[str] = frozenset()
+    press_words: frozenset[str] = frozenset()
+    # a cue that attributes the rest of its sentence only when it opens the sentence before a person and a comma:
+    # French "Pour Hélène Marchand, ...", Italian "Per il sindaco, ..." (elsewhere they are plain prepositions)
+    opinion_cues: tuple[str, ...] = ()
+    # impersonal reporting ("hieß es", "heißt es"): the source, if any, is the phrase after one of
+    # `impersonal_prepositions` ("hieß es aus dem Rathaus") or the one they open before it ("Aus dem Rathaus hieß
+    # es")
+    impersonal: tuple[str, ...] = ()
+    impersonal_prepositions: frozenset[str] = frozenset()
+    # verbs of naming whose quoted complement is the subject's words ("Brandt nannte den Plan „ein Desaster“"):
+    # no source on their own, only the speaker of such a quote when the subject is a name
+    naming_verbs: tuple[str, ...] = ()
     outlets: frozenset[str] = frozenset()
     # pronouns that can be a speaker, with the English pronoun they stand for ("er": "he")
     pronouns: dict[str, str] = field(default_factory=dict)
@@ -173,8 +192,15 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def _forms(auxiliaries: str, participles: str) -> tuple[str, ...]:
-    return tuple(f"{aux} {{adv}} {p}" for aux in auxiliaries.split() for p in participles.split())
+def _forms(auxiliaries: str, participles: str, gap: str = "{adv}") -> tuple[str, ...]:
+    return tuple(f"{aux} {gap} {p}" for aux in auxiliaries.split() for p in participles.split())
+
+
+# German perfect tense: the participle closes the clause, and the subject may stand between ("hat Keller gesagt",
+# "hat die Polizei am Montag mitgeteilt"), as before a separable particle
+_GERMAN_PARTICIPLES = ("gesagt erklärt betont mitgeteilt hinzugefügt gemeint gewarnt bestätigt berichtet geschrieben "
+                       "erläutert ergänzt unterstrichen kritisiert eingeräumt hervorgehoben geäußert gemeldet "
+                       "bekräftigt behauptet verkündet angekündigt klargestellt zitiert")
 
 
 _WEEKDAYS_MONTHS = {
@@ -200,13 +226,17 @@ _GERMAN = AttributionWords(
            "kritisierte", "kritisiert", "räumte {part} ein", "einräumte", "hob {part} hervor", "hervorhob",
            "äußerte", "sagte {part} aus", "meldete", "meldet", "bekräftigte", "versicherte", "behauptete",
            "behauptet", "verkündete", "kündigte {part} an", "ankündigte", "stellte {part} klar", "klarstellte",
-           "zitierte", "zitiert"),
-    report_verbs=_set("berichtete berichteten berichtet schrieb schrieben schreibt meldete meldet zitierte zitiert"),
+           "zitierte", "zitiert") + _forms("hat haben hatte hatten habe", _GERMAN_PARTICIPLES, "{part}"),
+    report_verbs=_set("berichtete berichteten berichtet schrieb schrieben schreibt meldete meldet zitierte zitiert "
+                      "geschrieben gemeldet"),
     gerunds=(),
     cues=("laut", "nach angaben von", "nach angaben des", "nach angaben der", "nach angaben", "nach auskunft von",
           "nach auskunft des", "nach auskunft der", "gemäß", "wie von", "unter berufung auf"),
     postpositions=("zufolge",),
     so_words=("so",),
+    impersonal=("hieß es", "heißt es", "hiess es", "heisst es"),
+    impersonal_prepositions=_set("aus von vom bei beim seitens in im"),
+    naming_verbs=("nannte", "nannten", "nennt", "nennen", "bezeichnete", "bezeichneten", "bezeichnet"),
     determiners=_set("""der die das den dem des ein eine einer eines einem einen sein seine seinen seinem seiner seines
 ihr ihre ihren ihrem ihrer ihres dein deine deinen deinem unser unsere unseren unserem euer eure dieser diese dieses
 diesem diesen jener jene"""),
@@ -224,17 +254,21 @@ polizeisprecher polizeisprecherin stadtsprecher stadtsprecherin vertreter vertre
 wissenschaftlerin forscher forscherin politologe politologin arzt ärztin anwalt anwältin rechtsanwalt rechtsanwältin
 augenzeuge augenzeugin zeuge zeugin anwohner anwohnerin geschäftsführer geschäftsführerin chef chefin direktor
 direktorin leiter leiterin vorstandschef vorstandschefin professor professorin historiker historikerin
-journalist journalistin bewohner bewohnerin mitarbeiter mitarbeiterin"""),
+journalist journalistin bewohner bewohnerin mitarbeiter mitarbeiterin gewerkschafter gewerkschafterin"""),
     institutions=_set("""polizei regierung bundesregierung landesregierung stadtverwaltung verwaltung ministerium
 behörde behörden staatsanwaltschaft feuerwehr kreml weißes pentagon bundeswehr armee gericht verfassungsgericht
 bundesverfassungsgericht stadt gemeinde rathaus bundesamt landesamt kommission innenministerium amt
 bürgermeisteramt landratsamt auswärtiges
 außenministerium gesundheitsministerium verteidigungsministerium"""),
     groups=_set("""experten quellen kreise beamte ermittler zeugen augenzeugen analysten wissenschaftler forscher
-diplomaten insider anwohner ärzte sicherheitskreise regierungskreise"""),
+diplomaten insider anwohner ärzte sicherheitskreise regierungskreise quelle gewerkschafter"""),
     documents=_set("""bericht berichte berichten berichts studie studien umfrage dokument dokumente dokumenten papier
 schätzungen schätzung daten statistik statistiken untersuchung analyse gutachten gesetz gesetzes verordnung
-vertrag"""),
+vertrag mitteilung pressemitteilung erklärung stellungnahme"""),
+    organisations=_set("""verband gewerkschaft unternehmen konzern firma partei kammer verein stiftung institut
+bündnis genossenschaft initiative vereinigung"""),
+    agencies=_set("agentur"),
+    press_words=_set("nachrichten presse"),
     outlet_words=_set("""zeitung tageszeitung wochenzeitung magazin nachrichtenmagazin agentur nachrichtenagentur
 sender fernsehsender rundfunk portal nachrichtenportal blatt"""),
     outlets=_set("""dpa afp reuters ard zdf rnd taz ntv n-tv bild spiegel stern focus zeit handelsblatt faz welt
@@ -289,9 +323,15 @@ homme"""),
     institutions=_set("""police gendarmerie gouvernement ministère préfecture mairie élysée kremlin pentagone parquet
 tribunal armée commission autorités administration justice"""),
     groups=_set("""experts sources responsables analystes témoins observateurs spécialistes chercheurs scientifiques
-diplomates enquêteurs habitants proches"""),
+diplomates enquêteurs habitants proches source syndicalistes"""),
     documents=_set("""rapport rapports étude études sondage enquête document documents données chiffres
 statistiques bilan note analyse"""),
+    organisations=_set("""syndicat syndicats chambre association fédération confédération entreprise société
+compagnie groupe banque ong parti collectif fondation institut observatoire coopérative"""),
+    agencies=_set("agence"),
+    press_words=_set("presse"),
+    opinion_cues=("pour",),
+    naming_verbs=("a qualifié", "ont qualifié", "qualifie", "qualifient"),
     outlet_words=_set("""journal quotidien hebdomadaire magazine agence chaîne radio site média"""),
     outlets=frozenset(("afp", "le monde", "le figaro", "libération", "le parisien", "les échos", "l'express",
                        "le point", "franceinfo", "france info", "bfmtv", "tf1", "ouest-france", "mediapart",
@@ -345,9 +385,15 @@ storica virologo virologa epidemiologo sindacalista attivista imprenditore impre
     institutions=_set("""polizia carabinieri governo ministero prefettura questura comune procura tribunale
 cremlino pentagono esercito commissione autorità regione guardia"""),
     groups=_set("""esperti fonti analisti testimoni osservatori specialisti ricercatori scienziati diplomatici
-inquirenti investigatori residenti"""),
+inquirenti investigatori residenti fonte sindacalisti"""),
     documents=_set("""rapporto rapporti studio studi sondaggio indagine documento documenti dati cifre statistiche
 analisi relazione"""),
+    organisations=_set("""sindacato sindacati associazione federazione confederazione azienda società gruppo banca
+partito camera fondazione istituto cooperativa consorzio"""),
+    agencies=_set("agenzia"),
+    press_words=_set("stampa notizie"),
+    opinion_cues=("per",),
+    naming_verbs=("ha definito", "hanno definito", "definisce", "definiscono", "ha bollato", "bolla"),
     outlet_words=_set("""giornale quotidiano settimanale rivista agenzia emittente canale testata sito"""),
     outlets=frozenset(("ansa", "adnkronos", "la repubblica", "repubblica", "corriere della sera", "corriere",
                        "la stampa", "il sole 24 ore", "il fatto quotidiano", "il giornale", "rai", "tgcom24",
@@ -392,14 +438,20 @@ przewodniczący przewodnicząca szef szefowa prezes prezeska radny radna wicepre
     spokes=_set("""rzecznik rzeczniczka przedstawiciel przedstawicielka urzędnik urzędniczka dyplomata"""),
     roles=_set("""ekspert ekspertka analityk analityczka politolog ekonomista ekonomistka badacz badaczka naukowiec
 lekarz lekarka adwokat prawnik prawniczka dyrektor dyrektorka świadek mieszkaniec mieszkanka profesor
-profesorka historyk historyczka autor autorka wirusolog epidemiolog działacz działaczka aktywistka aktywista"""),
+profesorka historyk historyczka autor autorka wirusolog epidemiolog działacz działaczka aktywistka aktywista
+związkowiec"""),
     institutions=_set("""policja policji rząd ministerstwo resort urząd prokuratura sąd kreml pentagon wojsko armia
 straż komisja władze służby magistrat ratusz kancelaria sztab"""),
     groups=_set("""eksperci ekspertów źródła źródeł analitycy analityków świadkowie świadków obserwatorzy
 naukowcy naukowców badacze badaczy mieszkańcy mieszkańców dyplomaci dyplomatów urzędnicy urzędników śledczy
-ekonomiści ekonomistów"""),
+ekonomiści ekonomistów związkowcy związkowców"""),
     documents=_set("""raport raportu raporty badanie badania sondaż sondażu dokument dokumenty dane danych
 statystyki analiza analizy"""),
+    # (not "partia": its stem "part" would take "partner")
+    organisations=_set("""związek związku spółka spółki stowarzyszenie fundacja"""),
+    agencies=_set("agencja"),
+    press_words=_set("prasowa prasowej informacyjna informacyjnej"),
+    naming_verbs=("nazwał", "nazwała", "nazwali", "określił", "określiła", "określili"),
     outlet_words=_set("""gazeta dziennik tygodnik portal agencja telewizja stacja radio serwis"""),
     outlets=frozenset(("pap", "rzeczpospolita", "gazeta wyborcza", "wyborcza", "wprost", "polsat", "polsat news",
                        "tvp", "tvp info", "tvn", "tvn24", "rmf fm", "rmf", "interia", "onet", "wp.pl",
@@ -454,6 +506,11 @@ _RUSSIAN = AttributionWords(
 дипломаты дипломатов чиновники чиновников"""),
     documents=_set("""доклад доклада отчет отчёт отчета отчёта исследование исследования опрос опроса документ
 документы документов данные данных статистика статистики анализ"""),
+    # (not "партия": its stem "парт" would take "партнеры")
+    organisations=_set("""профсоюз компания корпорация ассоциация концерн"""),
+    agencies=_set("агентство агентства"),
+    press_words=_set("информационное информационного новостей"),
+    naming_verbs=("назвал", "назвала", "назвали"),
     outlet_words=_set("""газета газеты издание издания агентство агентства телеканал телеканала радиостанция
 портал журнал журнала сайт"""),
     outlets=frozenset(("тасс", "риа новости", "интерфакс", "коммерсантъ", "коммерсант", "известия", "рбк",
