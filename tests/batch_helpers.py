@@ -72,6 +72,28 @@ def output_ids(output: Path, fmt: str) -> list[str]:
     return pq.read_table(output).column("id").to_pylist()
 
 
+def descendants(pid: int) -> set[int]:
+    """The pids of every process below `pid`, from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 # workers=0 analyses in the test process (no pool start-up); tests marked "pool" use real worker processes
 FAST = dict(workers=0, chunk_size=2, commit_every=3)
 POOL = dict(workers=1, chunk_size=2, commit_every=3)

@@ -33,8 +33,8 @@ from spinscope.batch_io import (  # noqa: E402
 from spinscope.errors import InputError, ModelError  # noqa: E402
 from spinscope.settings import Settings  # noqa: E402
 from spinscope.types import Article  # noqa: E402
-from batch_helpers import (FAST, POOL, article_text, corpus_inputs, output_ids, read_jsonl,  # noqa: E402
-                           write_corpus)
+from batch_helpers import (FAST, POOL, article_text, corpus_inputs, descendants, output_ids,  # noqa: E402
+                           read_jsonl, running, write_corpus)
 from cli_helpers import run_cli  # noqa: E402
 from test_cli import assert_one_line_error  # noqa: E402
 
@@ -180,7 +180,9 @@ def test_resume_drops_torn_writes_and_finishes_the_rest(corpus, tmp_path):
     with open(manifest_path(output), "ab") as handle:
         handle.write(b'{"output_bytes": 999999, "keys": ["c20", "c21"')
     report = run_batch(inputs, output, Settings(), BatchOptions(resume=True, **FAST))
-    assert report.already_done == first.items
+    # what the earlier run analysed is done; what it listed as failed is still failed (counted, not retried)
+    assert report.already_done == first.results and report.earlier_failures == first.failures > 0
+    assert report.failures == expected["failures"] and report.new_failures == expected["failures"] - first.failures
     assert report.items == expected["items"] and report.consistent
     ids = output_ids(output, "jsonl")
     assert len(ids) == len(set(ids)) == expected["results"]
@@ -276,8 +278,8 @@ def test_model_error_commits_nothing_in_flight_so_resume_analyses_it(tmp_path, w
     with pytest.raises(ModelError, match="unreadable model file"):
         run_batch([str(feed)], output, settings, BatchOptions(workers=workers, chunk_size=2, commit_every=1))
     assert not failures_path(output).exists() or "model error" not in failures_path(output).read_text()
-    broken.unlink()  # the models are fixed (none left: every component is skipped with a warning)
-    report = run_batch([str(feed)], output, settings, BatchOptions(resume=True, **FAST))
+    broken.unlink()  # the models are fixed: here, the packaged ones (an empty model folder is itself an error)
+    report = run_batch([str(feed)], output, Settings(), BatchOptions(resume=True, **FAST))
     assert (report.already_done, report.results, report.failures) == (0, 10, 0) and report.consistent
     assert sorted(output_ids(output, "jsonl")) == [f"m{n}" for n in range(10)]
 
@@ -392,28 +394,6 @@ def test_resume_after_kill_9(tmp_path, fmt, workers):
         assert not list(output.glob(".*.tmp"))
 
 
-def _descendants(pid: int) -> set[int]:
-    """The pids of every process below `pid`, from /proc."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (ValueError, OSError):
-            continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_killing_the_main_process_leaves_no_worker_behind(tmp_path):
     """kill -9 of the batch process alone (not its group): its workers (~300 MB each), forkserver and resource
@@ -429,17 +409,17 @@ def test_killing_the_main_process_leaves_no_worker_behind(tmp_path):
             pipe.writelines(json.dumps({"id": f"o{n:02d}", "text": article_text(n)}) + "\n" for n in range(30))
             pipe.flush()
             _wait_for(process, lambda: _committed_results(output) >= 4, "the batch run committed nothing in time")
-            helpers = _descendants(process.pid)
+            helpers = descendants(process.pid)
             assert len(helpers) >= 3, helpers  # 2 workers and the forkserver at least
             process.kill()
             process.wait(timeout=10)
             deadline = time.monotonic() + 10
-            while any(map(_running, helpers)) and time.monotonic() < deadline:
+            while any(map(running, helpers)) and time.monotonic() < deadline:
                 time.sleep(0.1)
-        left = sorted(pid for pid in helpers if _running(pid))
+        left = sorted(pid for pid in helpers if running(pid))
     finally:
         for pid in helpers | {process.pid}:
-            if _running(pid):
+            if running(pid):
                 os.kill(pid, signal.SIGKILL)
         process.wait(timeout=10)
         process.stderr.close()
@@ -533,7 +513,8 @@ def test_output_inside_an_input_folder_is_not_read_back(corpus, tmp_path):
     first = run_batch(inputs, output, Settings(), BatchOptions(**FAST))
     resumed = run_batch(inputs, output, Settings(), BatchOptions(resume=True, **FAST))
     assert first.items == resumed.items == expected["items"]
-    assert resumed.already_done == expected["items"] and resumed.results == 0
+    assert resumed.already_done == expected["results"] and resumed.results == 0
+    assert resumed.failures == resumed.earlier_failures == expected["failures"] and resumed.consistent
     with pytest.raises(InputError, match="own output"):
         run_batch([str(output)], output, Settings(), BatchOptions(resume=True, **FAST))
 

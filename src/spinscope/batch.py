@@ -7,8 +7,12 @@ most `max_in_flight` chunks are out at once, and results are written as they com
 however large the input. Each worker process loads the pipeline (the models) once and reuses it for every chunk.
 
 Nothing is dropped silently: every item read is either a result row or a line in `<output>.failures.jsonl`, and
-the report checks `items read = results + failures + already done` (the last term is non-zero only with `resume`).
-Durability and `resume` are described in `batch_io` and docs/batch.md.
+the report checks `items read = results + failures + already done` (the last term is non-zero only with `resume`;
+an item an earlier run listed as failed counts as a failure again, not as done).
+
+A script that calls `run_batch` must do so under `if __name__ == "__main__":`: worker processes (forkserver,
+spawn) import the main module, and a worker that finds itself re-running the batch exits, so that the run stops
+with a `WorkerStartError` rather than with every article failed. Durability and `resume` are described in `batch_io` and docs/batch.md.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +39,7 @@ from .batch_io import (
     make_writer,
     manifest_path,
     missing_inputs,
+    read_failure_keys,
     read_manifest,
     remove_previous_run,
     require_batch_dependencies,
@@ -70,7 +76,10 @@ class BatchOptions:
 
 @dataclass
 class BatchReport:
-    """What a batch run did. `items == results + failures + already_done` always holds for a finished run."""
+    """What a batch run did. `items == results + failures + already_done` always holds for a finished run.
+
+    On a resumed run an item that an earlier run listed as failed is counted again as a failure (one of
+    `earlier_failures`), not as done: the failures file still holds it, so the run did not analyse everything."""
 
     output: str
     failures_file: str
@@ -80,35 +89,59 @@ class BatchReport:
     workers: int
     items: int = 0  # items read from the inputs in this run
     results: int = 0  # analysed and written in this run
-    failures: int = 0  # listed in the failures file in this run
-    already_done: int = 0  # skipped because an earlier run finished them (resume)
+    failures: int = 0  # items read in this run that are listed in the failures file (new or from earlier runs)
+    earlier_failures: int = 0  # of `failures`, those listed by an earlier run (resume), not retried
+    already_done: int = 0  # skipped because an earlier run analysed them (resume)
     total_results: int = 0  # in the output over all runs
-    total_failures: int = 0
+    total_failures: int = 0  # in the failures file over all runs
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def new_failures(self) -> int:
+        """Items that failed in this run."""
+        return self.failures - self.earlier_failures
+
+    @property
     def rate(self) -> float:
         """Articles finished per second in this run."""
-        return (self.results + self.failures) / self.seconds if self.seconds > 0 else 0.0
+        return (self.results + self.new_failures) / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def consistent(self) -> bool:
         return self.items == self.results + self.failures + self.already_done
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(asdict(self), rate=round(self.rate, 2), consistent=self.consistent)
+        return dict(asdict(self), rate=round(self.rate, 2), consistent=self.consistent,
+                    new_failures=self.new_failures)
 
     def summary(self) -> str:
-        parts = [f"{self.items} items read: {self.results} analysed, {self.failures} failed"]
+        failed = f"{self.failures} failed"
+        if self.earlier_failures:
+            failed += (f" ({self.earlier_failures} of them in earlier runs, listed in the failures file and not "
+                       "retried)" if self.new_failures else " (all in earlier runs, listed in the failures file "
+                                                            "and not retried)")
+        parts = [f"{self.items} items read: {self.results} analysed, {failed}"]
         if self.already_done:
-            parts.append(f"{self.already_done} already done earlier")
+            parts.append(f"{self.already_done} already analysed earlier")
         line = ", ".join(parts) + f" in {self.seconds:.1f} s ({self.rate:.1f} articles/s, {self.engine} engine, " \
                                   f"{self.workers} workers)"
         line += f"\noutput: {self.output} ({self.total_results} results in total)"
         if self.total_failures:
             line += f"\nfailures: {self.failures_file} ({self.total_failures} in total)"
         return line
+
+
+class WorkerStartError(SpinscopeError):
+    """The batch's worker processes could not start (not the fault of any article: none is listed as failed)."""
+
+
+class _WorkersDidNotStart(Exception):
+    """Raised by an engine whose workers died while starting; `run_batch` turns it into a `WorkerStartError`."""
+
+    def __init__(self, detail: str, reran_main: bool = False):
+        super().__init__(detail)
+        self.detail, self.reran_main = detail, reran_main
 
 
 # ---------------------------------------------------------------- worker side
@@ -127,16 +160,95 @@ def _pipeline_for(settings: Settings):
     return pipeline
 
 
+# A new worker process of the local pool or of a Dask LocalCluster is started with the "forkserver" or "spawn"
+# method: before it runs anything it re-imports the main module of the program that started it, and a script that
+# calls run_batch outside `if __name__ == "__main__":` would run the whole batch again in every worker. Such a
+# worker exits at once with this status (see `_stop_worker_bootstrap`), and the batch stops with one clear error.
+WORKER_BOOTSTRAP_EXIT = 86
+_BOOTSTRAP_MARK = "a worker process re-ran the main module and called run_batch\n"
+
+# Ctrl+C (or an error) stops a local run: the parent asks each pool worker to stop with SIGUSR1 (see
+# `_LocalEngine.close`). A worker that is loading the models or analysing a chunk then exits at once: its work is
+# discarded anyway, and waiting for it made Ctrl+C take as long as the slowest model load. A worker that is
+# reading or writing the pool's queues is never stopped in the middle of a message (that could leave the pool's
+# manager thread waiting for the rest of it for ever): it stops before its next chunk, or on the pool's sentinel.
+WORKER_STOPPED_EXIT = 87
+_BUSY = False  # this pool worker is in its initializer or analysing a chunk (not using the pool's queues)
+_STOP = False  # the batch process asked this pool worker to stop
+
+
+def _in_worker_bootstrap() -> bool:
+    """True while this process is a new multiprocessing worker re-importing its parent's main module (the state
+    in which multiprocessing itself refuses to start processes, `spawn._check_not_importing_main`)."""
+    import multiprocessing
+
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+def _stop_worker_bootstrap(output: Any) -> None:
+    """In a worker that is re-running its parent's unguarded script: leave a mark in the lock file of the
+    parent's run (same script, so the same output), for the parent's error message, and exit quietly. Never
+    returns. No traceback per worker: the parent says what happened, once."""
+    import sys
+
+    try:
+        path = Path(output)
+        lock = path.with_name(f".{path.name}.lock")
+        descriptor = os.open(lock, os.O_WRONLY | os.O_APPEND)  # the parent's lock file: never created here
+        try:
+            os.write(descriptor, _BOOTSTRAP_MARK.encode())
+        finally:
+            os.close(descriptor)
+    except (OSError, TypeError, ValueError):
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(WORKER_BOOTSTRAP_EXIT)
+
+
+def _on_stop_request(signum, frame) -> None:
+    global _STOP
+    _STOP = True
+    if _BUSY:
+        os._exit(WORKER_STOPPED_EXIT)
+
+
 def _init_pool_worker(settings: Settings) -> None:
     """The local process pool's initializer: Ctrl+C reaches the whole process group, and the parent stops the run
     and keeps what finished, so these workers ignore it (no traceback from each); a watchdog thread ends the worker
-    when the batch process is gone; then `_init_worker`."""
+    when the batch process is gone; SIGUSR1 stops it (`_on_stop_request`); then `_init_worker`."""
     import signal
     import threading
 
+    global _BUSY
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="spinscope-parent-watch", daemon=True).start()
-    _init_worker(settings)
+    _BUSY = True
+    signal.signal(signal.SIGUSR1, _on_stop_request)
+    try:
+        _init_worker(settings)
+    finally:
+        _BUSY = False
+
+
+def _worker_ready() -> int:
+    """The local engine's first task: it returns once a worker has started and run its initializer."""
+    return os.getpid()
+
+
+def _pool_analyse_chunk(chunk: list[tuple[str, Article]], settings: Settings):
+    """`analyse_chunk` in a local pool worker, which a stop request (`_on_stop_request`) ends at once."""
+    global _BUSY
+    _BUSY = True
+    try:
+        if _STOP:
+            os._exit(WORKER_STOPPED_EXIT)
+        return analyse_chunk(chunk, settings)
+    finally:
+        _BUSY = False
 
 
 def _exit_with_parent() -> None:
@@ -185,11 +297,15 @@ def analyse_chunk(chunk: list[tuple[str, Article]], settings: Settings) -> list[
 class _LocalEngine:
     """A process pool; each worker process loads the pipeline once in its initializer.
 
-    A worker that dies (killed, out of memory) breaks a `ProcessPoolExecutor` for good: a fresh pool takes over
-    (the lost chunks are retried by `_drive`), unless pools keep breaking before finishing any chunk.
+    A new pool first runs a trivial task (`_worker_ready`) per worker and waits for the first: workers that die
+    before that (they re-ran an unguarded script, or crashed or ran out of memory while starting) are a start-up
+    failure, reported as such, with no article in flight to blame. A worker that dies later (killed, out of
+    memory) breaks a `ProcessPoolExecutor` for good: a fresh pool takes over (the lost chunks are retried by
+    `_drive`), unless pools keep breaking before finishing any chunk.
     """
 
     MAX_BROKEN_POOLS_IN_A_ROW = 3
+    STOP_SECONDS = 5.0  # how long close(cancel=True) waits for stopped workers to be gone
 
     def __init__(self, settings: Settings, workers: int):
         self.settings, self.workers = settings, workers
@@ -198,20 +314,38 @@ class _LocalEngine:
 
     def _new_pool(self):
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         # forkserver: workers start from a clean single-threaded process, not a fork of this threaded one;
         # preloading the package there makes each worker start in milliseconds instead of re-importing it
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["spinscope.batch", "spinscope.pipeline"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+        _start_forkserver_ignoring_sigint()
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                    initializer=_init_pool_worker, initargs=(self.settings,))
+        try:
+            # one trivial task per worker starts them all at once (a pool starts a worker per task submitted,
+            # up to max_workers); the first one back says whether they can start at all
+            probes = [_submit(pool, _worker_ready) for _ in range(self.workers)]
+            done, _ = wait(probes, return_when=FIRST_COMPLETED)
+            if not any(probe.exception() is None for probe in done):
+                next(iter(done)).result()  # raises BrokenProcessPool
+        except BrokenProcessPool:
+            processes = _pool_processes(pool)
+            pool.shutdown(wait=True)  # the broken pool has ended (and reaped) its workers
+            codes = [process.exitcode for process in processes]
+            raise _WorkersDidNotStart(_exit_detail(codes), WORKER_BOOTSTRAP_EXIT in codes) from None
+        except BaseException:  # Ctrl+C while the first worker starts
+            _stop_pool(pool, self.STOP_SECONDS)
+            raise
+        return pool
 
     def submit(self, chunk):
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self.pool.submit(analyse_chunk, chunk, self.settings)
+            return _submit(self.pool, _pool_analyse_chunk, chunk, self.settings)
         except BrokenProcessPool:
             self.broken_in_a_row += 1
             if self.broken_in_a_row > self.MAX_BROKEN_POOLS_IN_A_ROW:
@@ -219,7 +353,7 @@ class _LocalEngine:
                                      "a crashing model?); see the failures file") from None
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()
-            return self.pool.submit(analyse_chunk, chunk, self.settings)
+            return _submit(self.pool, _pool_analyse_chunk, chunk, self.settings)
 
     def completed(self, pending: set) -> Iterator:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -230,7 +364,110 @@ class _LocalEngine:
         return iter(done)
 
     def close(self, cancel: bool = False) -> None:
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        if cancel:
+            _stop_pool(self.pool, self.STOP_SECONDS)
+        else:
+            self.pool.shutdown(wait=True)
+
+
+def _submit(pool, fn, *args):
+    """`pool.submit`, with Ctrl+C held back until it returns: submit may start a worker process, and a Ctrl+C
+    in the middle of that left a worker the pool did not know about yet (so nobody stopped it, and it printed a
+    traceback once this process had exited) or a forkserver that died with a traceback."""
+    with _sigint_deferred():
+        return pool.submit(fn, *args)
+
+
+@contextmanager
+def _sigint_deferred():
+    """SIGINT that arrives inside the block is delivered when the block ends (in the main thread; elsewhere, or
+    where SIGINT is ignored or not handled by Python, the block runs as it is)."""
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous in (None, signal.SIG_IGN):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            signal.raise_signal(signal.SIGINT)
+
+
+def _pool_processes(pool) -> list:
+    """The worker processes of a ProcessPoolExecutor (before its shutdown, which forgets them)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _exit_detail(codes: list[int | None]) -> str:
+    import signal
+
+    reasons = []
+    # a broken pool terminates (SIGTERM) the workers still alive: they say nothing about why it broke
+    for code in [c for c in codes if c != -signal.SIGTERM] or codes:
+        if code == WORKER_BOOTSTRAP_EXIT:
+            reason = "re-ran the main module"
+        elif code is not None and code < 0:
+            try:
+                reason = f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                reason = f"killed by signal {-code}"
+        else:
+            reason = f"exit status {code}"
+        if reason not in reasons:
+            reasons.append(reason)
+    return "a worker process died while starting" + (f" ({', '.join(reasons)})" if reasons else "")
+
+
+def _stop_pool(pool, seconds: float) -> None:
+    """Shut a pool down without waiting for its workers' current chunks (or model loading): they are asked to
+    stop (SIGUSR1, see `_on_stop_request`), and this waits a little for them to be gone, so that none is left
+    starting or analysing after the run has returned."""
+    import signal
+    from multiprocessing.connection import wait
+
+    processes = _pool_processes(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    running = []
+    for process in processes:
+        try:
+            if wait([process.sentinel], 0):  # already gone (the sentinel is ready: never signal a reused pid)
+                continue
+            os.kill(process.pid, signal.SIGUSR1)
+            running.append(process.sentinel)
+        except (OSError, ValueError):
+            continue
+    deadline = time.monotonic() + seconds
+    while running and time.monotonic() < deadline:
+        try:
+            ready = wait(running, deadline - time.monotonic())
+        except (OSError, ValueError):
+            break
+        running = [sentinel for sentinel in running if sentinel not in ready]
+
+
+def _start_forkserver_ignoring_sigint() -> None:
+    """Start the forkserver (if it is not running) with SIGINT ignored. It then ignores Ctrl+C while it imports
+    its preloaded modules (a Ctrl+C then printed a KeyboardInterrupt traceback from it), and so do the workers it
+    forks from birth, before their initializer ignores it too."""
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:  # cannot (re)set it
+        forkserver.ensure_running()
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _InlineEngine:
@@ -290,7 +527,11 @@ class _DaskEngine:
             if options.scheduler:
                 self.client = Client(options.scheduler, timeout="30s")
             else:
-                self.cluster = _local_cluster(workers, options)
+                try:
+                    self.cluster = _local_cluster(workers, options)
+                except RuntimeError as error:  # "Nanny failed to start": a worker process died while starting
+                    cause = str(error.__cause__ or error).rstrip(".")
+                    raise _WorkersDidNotStart(f"a Dask worker process died while starting ({cause})") from None
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, ValueError) as error:  # ValueError: an address that does not parse
             raise InputError(f"cannot reach the Dask scheduler {options.scheduler}: {error}") from None
@@ -362,6 +603,8 @@ class _Run:
             point = read_manifest(output, fmt, options.include_text)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.done_keys = point.done_keys
+        # the keys of the items an earlier run listed as failed (counted as failures again, not as done)
+        self.failed_keys = read_failure_keys(failures_path(output), point.failures_bytes) if point.failures else set()
         # the model versions the output's results were made with (a resumed output's, from its manifest): new
         # results must match them
         self.models: dict[str, str] | None = point.models
@@ -436,6 +679,16 @@ class _Run:
             self.lock.close()  # closing the file drops the lock
             self.lock = None
 
+    def workers_reran_main(self) -> bool:
+        """Whether a worker process re-ran the script that started this run (`_stop_worker_bootstrap`)."""
+        if getattr(self, "lock", None) is None:
+            return False
+        try:
+            self.lock.seek(0)
+            return _BOOTSTRAP_MARK in self.lock.read()
+        except (OSError, ValueError):
+            return False
+
     def discard_if_empty(self) -> None:
         """After a run that stopped with an error before committing anything: remove the files it created, so
         that the same command can simply be run again (instead of being refused as an existing output)."""
@@ -470,7 +723,8 @@ def _open_store(url: str):
     try:
         from .store import Store
     except ImportError as error:
-        raise InputError(f"--db needs the database extra ({error}); install spinscope[web]") from None
+        raise InputError(f"--db needs the web extra ({error}); install it from the spinscope repository: "
+                         "pip install -e '.[web]' -c constraints.txt") from None
     return Store(url)
 
 
@@ -495,6 +749,8 @@ def _keyed_items(items: Iterable[Article | ReadFailure], run: _Run) -> Iterator[
 def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, settings: Settings | None = None,
               options: BatchOptions | None = None) -> BatchReport:
     """Analyse every article in `inputs` and write one row per article to `output` (see module doc)."""
+    if _in_worker_bootstrap():  # a worker re-running the unguarded script that started the batch: stop it
+        _stop_worker_bootstrap(output)
     settings = settings or Settings()
     options = options or BatchOptions()
     inputs = [str(i) for i in inputs]
@@ -556,6 +812,10 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
             engine = _LocalEngine(settings, workers) if workers else _InlineEngine(settings)
         _drive(engine, run, items, options, report, progress.advance,
                window=options.max_in_flight or 2 * max(1, report.workers))
+    except _WorkersDidNotStart as error:
+        cancelled = True
+        raise WorkerStartError(_worker_start_message(error, error.reran_main or run.workers_reran_main(),
+                                                     report.results + report.failures)) from None
     except KeyboardInterrupt:
         cancelled = True
         raise Interrupted(
@@ -578,12 +838,29 @@ def run_batch(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, se
     return report
 
 
+def _worker_start_message(error: _WorkersDidNotStart, reran_main: bool, finished: int) -> str:
+    import sys
+
+    kept = (f"the {finished} items finished before were kept (--resume continues)" if finished else
+            "nothing was analysed in this run")
+    if reran_main:
+        script = getattr(sys.modules.get("__main__"), "__file__", None) or "the main module"
+        return (f"the batch workers could not start: each worker process re-ran {script}, which calls run_batch "
+                "outside `if __name__ == '__main__':` (worker processes import the main module, so a script must "
+                f"call run_batch under that guard). No article was listed as failed; {kept}")
+    return (f"the batch workers could not start: {error.detail}. No article was listed as failed; {kept}. "
+            "Likely causes: a script that calls run_batch outside `if __name__ == '__main__':` (worker processes "
+            "import the main module), too little memory, or a model that crashes while loading")
+
+
 def _drive(engine, run: _Run, items: Iterable, options: BatchOptions, report: BatchReport,
            advance: Callable[[int], None], window: int) -> None:
     """Keep at most `window` chunks in flight; write each chunk's results as soon as it is back.
 
-    A chunk whose worker died is retried once, one article per task, so that only an article that kills its
-    worker again is listed as failed (not the innocent ones that shared its chunk).
+    A chunk whose worker died is retried once, one article per task and one task at a time (nothing else in
+    flight), so that only an article that kills its worker again is listed as failed: not the innocent ones that
+    shared its chunk, nor those in flight beside it when it kills the worker (a dying local worker fails every
+    task of its pool).
     """
     keyed = _keyed_items(items, run)
     pending: dict[Any, tuple[list[tuple[str, Article]], bool]] = {}  # future -> (chunk, is a retry)
@@ -592,8 +869,6 @@ def _drive(engine, run: _Run, items: Iterable, options: BatchOptions, report: Ba
 
     def next_chunk() -> list[tuple[str, Article]]:
         nonlocal exhausted
-        if retries:
-            return retries.pop()
         chunk: list[tuple[str, Article]] = []
         while len(chunk) < options.chunk_size:
             try:
@@ -603,7 +878,11 @@ def _drive(engine, run: _Run, items: Iterable, options: BatchOptions, report: Ba
                 break
             report.items += 1
             if key in run.done_keys:
-                report.already_done += 1
+                if key in run.failed_keys:  # failed in an earlier run: still a failure of this output
+                    report.failures += 1
+                    report.earlier_failures += 1
+                else:
+                    report.already_done += 1
                 continue
             if is_failure(item):
                 run.add_failure(key, item.source, item.reason, getattr(item, "id", ""))
@@ -613,11 +892,17 @@ def _drive(engine, run: _Run, items: Iterable, options: BatchOptions, report: Ba
         return chunk
 
     while True:
-        while (retries or not exhausted) and len(pending) < window:
-            is_retry = bool(retries)
+        while len(pending) < window:
+            if retries or any(is_retry for _, is_retry in pending.values()):  # retrying: one article alone
+                if not pending and retries:
+                    chunk = retries.pop(0)
+                    pending[engine.submit(chunk)] = (chunk, True)
+                break
+            if exhausted:
+                break
             chunk = next_chunk()
             if chunk:
-                pending[engine.submit(chunk)] = (chunk, is_retry)
+                pending[engine.submit(chunk)] = (chunk, False)
         run.maybe_commit()
         if not pending:
             break

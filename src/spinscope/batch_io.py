@@ -62,7 +62,8 @@ def require_batch_dependencies(*modules: str) -> None:
             importlib.import_module(module)
         except ImportError as error:
             raise InputError(
-                f"batch analysis needs {module} ({error}); install it with: pip install 'spinscope[batch]'") from None
+                f"batch analysis needs {module} ({error}); install the batch extra from the spinscope repository: "
+                "pip install -e '.[batch]' -c constraints.txt (see docs/batch.md)") from None
 
 
 # ---------------------------------------------------------------- readers
@@ -666,6 +667,27 @@ def read_manifest(output: Path, fmt: str, include_text: bool = False) -> ResumeP
             if child.name not in parts and (child.name.startswith("part-") or child.name.endswith(".tmp")):
                 child.unlink()
     return point
+
+
+def read_failure_keys(path: Path, committed_bytes: int) -> set[str]:
+    """The keys of the items listed in the committed part of a failures file (what earlier runs recorded as
+    failed). A line that does not parse is passed over: it names no key."""
+    keys: set[str] = set()
+    if committed_bytes <= 0 or not path.exists():
+        return keys
+    remaining = committed_bytes
+    with open(path, "rb") as handle:
+        for line in handle:
+            if remaining <= 0:
+                break
+            line, remaining = line[:remaining], remaining - len(line)
+            try:
+                key = json.loads(line).get("key")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(key, str):
+                keys.add(key)
+    return keys
 
 
 def remove_previous_run(output: Path) -> None:

