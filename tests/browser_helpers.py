@@ -29,3 +29,14 @@ def launched_chromium():
             yield browser
         finally:
             browser.close()
+
+
+# for page.evaluate: every control (focusable, or a widget role) inside another, as axe's "nested-interactive"
+# rule finds them
+NESTED_INTERACTIVE = """() => {
+    const control = 'a[href], button, input, select, textarea, summary, [tabindex], [role=button], [role=link], '
+                  + '[role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option]';
+    return [...document.querySelectorAll(control)]
+        .filter(el => el.parentElement && el.parentElement.closest(control))
+        .map(el => el.outerHTML.slice(0, 120) + ' inside ' + el.parentElement.closest(control).outerHTML.slice(0, 120));
+}"""

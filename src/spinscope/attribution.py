@@ -691,6 +691,17 @@ _SINGULAR_HEADS = frozenset(h for h in _ANONYMOUS_HEADS
                             if (not h.endswith("s") or h.endswith("ss")) and h not in ("people", "police"))
 
 
+def quote_surroundings(text: str, open_mark: int, close_mark: int) -> tuple[int, int, int]:
+    """Where the quote's line starts and ends, and where the text after the quote starts (past its closing
+    mark): the window its speaker is looked for in."""
+    line_start = text.rfind("\n", 0, open_mark) + 1
+    line_end = text.find("\n", close_mark)
+    line_end = len(text) if line_end < 0 else line_end
+    after_start = close_mark + 1 if close_mark < len(text) and text[close_mark] in _DOUBLE + _SINGLE_CLOSE \
+        else close_mark
+    return line_start, line_end, after_start
+
+
 def _ends_sentence(text: str, dot: int) -> bool:
     """The dot at `dot` ends a sentence: not the dot of an abbreviated title or an initial ("Dr. Brooks said",
     "James B. Comey", "U.S. officials")."""
@@ -870,12 +881,8 @@ class _Speakers:
 
     def _speaker_of(self, open_mark: int, close_mark: int) -> tuple[str | None, str | None]:
         text = self.text
-        line_start = text.rfind("\n", 0, open_mark) + 1
-        line_end = text.find("\n", close_mark)
-        line_end = len(text) if line_end < 0 else line_end
         # after the quote: ", X said" / ", said X" / " – said X"
-        after_start = close_mark + 1 if close_mark < len(text) and text[close_mark] in _DOUBLE + _SINGLE_CLOSE \
-            else close_mark
+        line_start, line_end, after_start = quote_surroundings(text, open_mark, close_mark)
         after = text[after_start:min(line_end, after_start + 160)]
         # `Karl Smith said: "We are ready." Ann Jones said ...`: a whole sentence introduced by "X said:" is X's;
         # what follows it is the next sentence
@@ -1069,18 +1076,24 @@ def attribute(text: str, entities: list[Entity] | None = None, language: str | N
     for start, end, verb_end in dash:
         name, kind = speakers.who_after_verb(verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip()))
         quotes.append(Quote(start, end, name, kind))
+    return sources_and_quotes(finder.mentions, quotes, lambda source: _full_name(source, finder.entities))
+
+
+def sources_and_quotes(mentions: list[SourceMention], quotes: list[Quote], full_name,
+                       determiners: frozenset[str] = frozenset()) -> Attribution:
+    """The article's `Attribution`: its mentions merged into sources (`merge_sources`), each named source under
+    its fullest name (`full_name(source)`), and every quote's speaker reported under its source's name."""
     quotes.sort(key=lambda q: (q.start, q.end))
-    unique = {(m.start, m.end, m.kind): m for m in finder.mentions}
-    sources = merge_sources(list(unique.values()))
+    unique = {(m.start, m.end, m.kind): m for m in mentions}
+    sources = merge_sources(list(unique.values()), determiners)
     for source in sources:
-        if source.kind in ("outlet", "person", "official"):
-            full = _full_name(source, finder.entities)
+        if source.kind in ("outlet", "person", "official") and source.key:
+            full = full_name(source)
             if full != source.name:
                 for quote in quotes:
                     if quote.speaker and any(m.name == quote.speaker for m in source.mentions):
                         quote.speaker = full
                 source.name = full
-    # speakers are reported under their merged source name
     for quote in quotes:
         if quote.speaker is None:
             continue

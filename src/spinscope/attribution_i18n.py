@@ -28,8 +28,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .attribution import (_DOUBLE, _DOUBLE_RE, _OFFICIAL_WORDS, _OUTLET_WORDS, _SINGLE_CLOSE, Attribution, Quote,
-                          Source, SourceMention, _follows_on, _key, _lines, _words, find_quote_spans, merge_sources)
+from .attribution import (_DOUBLE_RE, _OFFICIAL_WORDS, _OUTLET_WORDS, Attribution, Quote, Source, SourceMention,
+                          _follows_on, _key, _lines, _words, find_quote_spans, quote_surroundings,
+                          sources_and_quotes)
 from .lexicon import KNOWN_OUTLETS, AttributionWords
 
 
@@ -1098,11 +1099,7 @@ class _Foreign:
     def speaker(self, open_mark: int, close_mark: int) -> tuple[tuple[str | None, str | None], bool]:
         """(speaker, kind) of the quote between the marks, and whether it was named after the quote."""
         text = self.text
-        line_start = text.rfind("\n", 0, open_mark) + 1
-        line_end = text.find("\n", close_mark)
-        line_end = len(text) if line_end < 0 else line_end
-        after_start = close_mark + 1 if close_mark < len(text) and text[close_mark] in _DOUBLE + _SINGLE_CLOSE \
-            else close_mark
+        line_start, line_end, after_start = quote_surroundings(text, open_mark, close_mark)
         lead = re.match(r"\s*[,.]?\s*[–—-]?\s*", text[after_start:line_end])
         position = after_start + lead.end()
         introduced = text[close_mark - 1] in ".!?" and re.search(r":\s*$", text[max(line_start, open_mark - 5):
@@ -1385,22 +1382,5 @@ def attribute_foreign(original: str, words: AttributionWords) -> Attribution:
         else:
             name, kind = None, None
         quotes.append(Quote(start, end, name, kind))
-    quotes.sort(key=lambda q: (q.start, q.end))
-    unique = {(m.start, m.end, m.kind): m for m in finder.mentions}
-    sources = merge_sources(list(unique.values()), words.determiners)
-    for source in sources:
-        if source.kind in ("outlet", "person", "official") and source.key:
-            full = _foreign_full_name(source, finder)
-            if full != source.name:
-                for quote in quotes:
-                    if quote.speaker and any(m.name == quote.speaker for m in source.mentions):
-                        quote.speaker = full
-                source.name = full
-    for quote in quotes:
-        if quote.speaker is None:
-            continue
-        for source in sources:
-            if quote.speaker == source.name or any(m.name == quote.speaker for m in source.mentions):
-                quote.speaker, quote.speaker_kind = source.name, source.kind
-                break
-    return Attribution(sources, quotes)
+    return sources_and_quotes(finder.mentions, quotes, lambda source: _foreign_full_name(source, finder),
+                              words.determiners)

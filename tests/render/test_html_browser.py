@@ -11,7 +11,7 @@ from spinscope.render.html import to_html
 from spinscope.segment import segment
 from spinscope.taxonomy import BY_NAME
 from spinscope.types import Article
-from browser_helpers import NO_CHROMIUM, find_chromium, launched_chromium
+from browser_helpers import NESTED_INTERACTIVE, NO_CHROMIUM, find_chromium, launched_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -298,15 +298,6 @@ def test_printing_shows_every_note_not_a_scrolling_column(open_report):
 
 # ---------------------------------------------------------------------------------------------------------------
 # overlapping highlights: no control inside another, every span reachable, tooltips inside the viewport
-
-NESTED_INTERACTIVE = """() => {
-    // what axe's "nested-interactive" rule looks for: a control (focusable, or a widget role) inside another
-    const control = 'a[href], button, input, select, textarea, summary, [tabindex], [role=button], [role=link], '
-                  + '[role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option]';
-    return [...document.querySelectorAll(control)]
-        .filter(el => el.parentElement && el.parentElement.closest(control))
-        .map(el => el.outerHTML.slice(0, 120) + ' inside ' + el.parentElement.closest(control).outerHTML.slice(0, 120));
-}"""
 
 FILLER = "The council met on Tuesday to discuss the budget for the harbour district and the ferry timetable."
 STACK_LINE = "Critics said the plan was a disastrous betrayal of everyone who lives in the town, they said."

@@ -11,7 +11,7 @@ import pytest
 from spinscope.taxonomy import BY_NAME
 from spinscope.web.app import create_app
 from web_helpers import SAMPLE_ARTICLE, ServerThread
-from browser_helpers import NO_CHROMIUM, find_chromium, launched_chromium
+from browser_helpers import NESTED_INTERACTIVE, NO_CHROMIUM, find_chromium, launched_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -71,17 +71,6 @@ def test_paste_article_see_highlights_and_hover_explanations(server, page):
     assert page.locator(".frames-card li").count() >= 1
     assert "Harbour Times" in page.locator(".meta").inner_text()
     assert page.problems == []
-
-
-NESTED_INTERACTIVE = """() => {
-    // what axe's "nested-interactive" rule looks for: a control (focusable, or a widget role) inside another
-    const control = 'a[href], button, input, select, textarea, summary, [tabindex], [role=button], [role=link], '
-                  + '[role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option]';
-    return [...document.querySelectorAll(control)]
-        .filter(el => el.parentElement && el.parentElement.closest(control))
-        .map(el => el.outerHTML.slice(0, 120) + ' inside ' + el.parentElement.closest(control).outerHTML.slice(0, 120));
-}"""
-
 
 def test_screen_readers_hear_highlights_without_their_numbers_and_the_facts_apart(server, page):
     import httpx
