@@ -997,21 +997,28 @@ def _foreign_sentence_speaker(text: str, open_mark: int, close_mark: int) -> tup
     return name, kind, foreign.mentions
 
 
-def _follows_on(text: str, previous: tuple[int, str | None, str | None, bool], open_mark: int,
-                close_mark: int) -> bool:
+_OWN_ATTRIBUTION = re.compile(r"\b" + _RV + r"\b", re.IGNORECASE)
+
+
+def follows_on(text: str, previous_close: int, named_after: bool, open_mark: int, close_mark: int, *,
+               attributed=_OWN_ATTRIBUTION.search, ends_sentence=_ends_sentence,
+               sentence_break=_has_sentence_break) -> bool:
     """A quote continues the previous one's speech: in the same paragraph, a whole sentence right after it, with
     at most the sentence that named the previous speaker in between (`"...," she said. "They only care..."`,
-    `"...," said Jim Becker, 58. "The windows shook..."`). Not a scare quote inside a sentence."""
-    previous_close, _, _, named_after = previous
+    `"...," said Jim Becker, 58. "The windows shook..."`). Not a scare quote inside a sentence.
+
+    `attributed` finds a reporting verb, `ends_sentence(text, dot)` tells a sentence's full stop from an
+    abbreviation's and `sentence_break(passage)` finds a sentence end inside a passage: English by default;
+    `attribution_i18n` gives its language's."""
     gap = text[previous_close + 1:open_mark]
     if "\n" in gap or len(gap) > 200 or _DOUBLE_RE.search(gap):
         return False
     content = text[open_mark + 1:close_mark].rstrip()
     line_end = text.find("\n", close_mark)
     after = text[close_mark + 1:line_end if line_end >= 0 else len(text)]
-    sentence_end = next((m.start() for m in re.finditer(r"[.!?](?=\s|$)", after) if _ends_sentence(after, m.start())),
+    sentence_end = next((m.start() for m in re.finditer(r"[.!?](?=\s|$)", after) if ends_sentence(after, m.start())),
                         len(after))
-    if re.search(r"\b" + _RV + r"\b", after[:sentence_end], re.IGNORECASE):
+    if attributed(after[:sentence_end]):
         return False  # it has an attribution of its own ("...," he said), even one that names no one
     if not content[:1].isupper() or not (content.endswith((".", "!", "?", "…")) or re.match(r"\s*(?:[.!?]|$)",
                                                                                            after)):
@@ -1019,7 +1026,7 @@ def _follows_on(text: str, previous: tuple[int, str | None, str | None, bool], o
     if not gap.strip():  # two quotes side by side: the same speech
         return text[previous_close - 1] in ".!?…"
     body = gap.rstrip()
-    return named_after and body.endswith((".", "!", "?", ":")) and not _has_sentence_break(body[:-1])
+    return named_after and body.endswith((".", "!", "?", ":")) and not sentence_break(body[:-1])
 
 
 # ---------------------------------------------------------------- public API
@@ -1063,8 +1070,8 @@ def attribute(text: str, entities: list[Entity] | None = None, language: str | N
         if nested:
             quotes.append(Quote(start, end, name, kind))
             continue
-        if name is None and previous is not None and previous[1] and _follows_on(text, previous, open_mark,
-                                                                                 close_mark):
+        if name is None and previous is not None and previous[1] and follows_on(text, previous[0], previous[3],
+                                                                                open_mark, close_mark):
             name, kind = previous[1], previous[2]
         found_after = speakers.found_after
         if name is None:  # «...», a déclaré son porte-parole, Luc Besson: a sentence in another language

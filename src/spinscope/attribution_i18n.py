@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .attribution import (_DOUBLE_RE, _OFFICIAL_WORDS, _OUTLET_WORDS, Attribution, Quote, Source, SourceMention,
-                          _follows_on, _key, _lines, _words, find_quote_spans, quote_surroundings,
+                          _key, _lines, _words, find_quote_spans, follows_on, quote_surroundings,
                           sources_and_quotes)
 from .lexicon import KNOWN_OUTLETS, AttributionWords
 
@@ -1281,26 +1281,13 @@ def _foreign_dash_speech(text: str, verb_re: re.Pattern) -> list[tuple[int, int,
     return found
 
 
-def _foreign_follows_on(text: str, previous_close: int, named_after: bool, open_mark: int, close_mark: int,
-                        verb_re: re.Pattern) -> bool:
-    """The quote continues the previous one's speech (see `_follows_on`), with the language's verbs."""
-    gap = text[previous_close + 1:open_mark]
-    if "\n" in gap or len(gap) > 200 or _DOUBLE_RE.search(gap):
-        return False
-    content = text[open_mark + 1:close_mark].rstrip()
-    line_end = text.find("\n", close_mark)
-    after = text[close_mark + 1:line_end if line_end >= 0 else len(text)]
-    sentence_end = next((m.start() for m in re.finditer(r"[.!?](?=\s|$)", after)), len(after))
-    if verb_re.search(after[:sentence_end]):
-        return False
-    if not content[:1].isupper() or not (content.endswith((".", "!", "?", "…")) or re.match(r"\s*(?:[.!?]|$)",
-                                                                                           after)):
-        return False
-    if not gap.strip():
-        return text[previous_close - 1] in ".!?…"
-    body = gap.rstrip()
-    return named_after and body.endswith((".", "!", "?", ":")) and not re.search(r"[!?;]", body[:-1]) and \
-        len(re.findall(r"\.\s", body[:-1])) == 0
+def _any_full_stop(text: str, dot: int) -> bool:
+    return True  # no list of abbreviated titles in these languages: every full stop ends a sentence
+
+
+def _sentence_break(passage: str) -> bool:
+    """A sentence ends inside `passage`: at "!", "?", ";" or a full stop before a blank (any script's capitals)."""
+    return bool(re.search(r"[!?;]|\.\s", passage))
 
 
 def _foreign_full_name(source: Source, finder: _Foreign) -> str:
@@ -1367,8 +1354,9 @@ def attribute_foreign(original: str, words: AttributionWords) -> Attribution:
         if nested:
             quotes.append(Quote(start, end, name, kind))
             continue
-        if name is None and previous is not None and previous[1] and _foreign_follows_on(
-                text, previous[0], previous[3], open_mark, close_mark, finder.verb_re):
+        if name is None and previous is not None and previous[1] and follows_on(
+                text, previous[0], previous[3], open_mark, close_mark, attributed=finder.verb_re.search,
+                ends_sentence=_any_full_stop, sentence_break=_sentence_break):
             name, kind = previous[1], previous[2]
         quotes.append(Quote(start, end, name, kind))
         previous = (close_mark, name, kind, named_after)
