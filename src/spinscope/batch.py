@@ -12,7 +12,8 @@ an item an earlier run listed as failed counts as a failure again, not as done).
 
 A script that calls `run_batch` must do so under `if __name__ == "__main__":`: worker processes (forkserver,
 spawn) import the main module, and a worker that finds itself re-running the batch exits, so that the run stops
-with a `WorkerStartError` rather than with every article failed. Durability and `resume` are described in `batch_io` and docs/batch.md.
+with a `WorkerStartError` rather than with every article failed. Durability and `resume` are described in
+`batch_io` and docs/batch.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -220,8 +223,6 @@ def _init_pool_worker(settings: Settings) -> None:
     """The local process pool's initializer: Ctrl+C reaches the whole process group, and the parent stops the run
     and keeps what finished, so these workers ignore it (no traceback from each); a watchdog thread ends the worker
     when the batch process is gone; SIGUSR1 stops it (`_on_stop_request`); then `_init_worker`."""
-    import signal
-    import threading
 
     global _BUSY
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -382,8 +383,6 @@ def _submit(pool, fn, *args):
 def _sigint_deferred():
     """SIGINT that arrives inside the block is delivered when the block ends (in the main thread; elsewhere, or
     where SIGINT is ignored or not handled by Python, the block runs as it is)."""
-    import signal
-    import threading
 
     previous = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is not threading.main_thread() or previous in (None, signal.SIG_IGN):
@@ -405,7 +404,6 @@ def _pool_processes(pool) -> list:
 
 
 def _exit_detail(codes: list[int | None]) -> str:
-    import signal
 
     reasons = []
     # a broken pool terminates (SIGTERM) the workers still alive: they say nothing about why it broke
@@ -428,7 +426,6 @@ def _stop_pool(pool, seconds: float) -> None:
     """Shut a pool down without waiting for its workers' current chunks (or model loading): they are asked to
     stop (SIGUSR1, see `_on_stop_request`), and this waits a little for them to be gone, so that none is left
     starting or analysing after the run has returned."""
-    import signal
     from multiprocessing.connection import wait
 
     processes = _pool_processes(pool)
@@ -455,8 +452,6 @@ def _start_forkserver_ignoring_sigint() -> None:
     """Start the forkserver (if it is not running) with SIGINT ignored. It then ignores Ctrl+C while it imports
     its preloaded modules (a Ctrl+C then printed a KeyboardInterrupt traceback from it), and so do the workers it
     forks from birth, before their initializer ignores it too."""
-    import signal
-    import threading
     from multiprocessing import forkserver
 
     previous = signal.getsignal(signal.SIGINT)
@@ -494,8 +489,6 @@ class _InlineEngine:
 
 
 def _local_cluster(workers: int, options: BatchOptions):
-    import signal
-    import threading
 
     from dask.distributed import LocalCluster
 
